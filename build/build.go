@@ -1,0 +1,342 @@
+// Package build implements the build pipeline that turns a runbook tree into
+// a static site: load → parse → check → render → write. One driver runs the
+// stages; `check` is the pipeline without the write, and `serve` is the
+// same pipeline writing to memory.
+package build
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/arcaapi/runbooks/build/check"
+	"github.com/arcaapi/runbooks/build/diag"
+	"github.com/arcaapi/runbooks/build/highlight"
+	"github.com/arcaapi/runbooks/build/link"
+	"github.com/arcaapi/runbooks/build/load"
+	"github.com/arcaapi/runbooks/build/markdown"
+	"github.com/arcaapi/runbooks/build/meta"
+	"github.com/arcaapi/runbooks/build/output"
+	"github.com/arcaapi/runbooks/build/page"
+	"github.com/arcaapi/runbooks/theme"
+)
+
+// Config is a build's settings: one flat struct.
+type Config struct {
+	Src      string    // source folder
+	Out      string    // output folder
+	BaseURL  string    // absolute URL the site is served from, or "" for relative links
+	Theme    string    // folder whose files override the default theme, or ""
+	EditURL  string    // prefix of "edit this page" links, or ""
+	Now      time.Time // the build date; zero means today
+	NoCache  bool      // do not use the persistent highlight cache
+	CacheDir string    // folder of the persistent highlight cache; "" for the user cache folder
+}
+
+// Result is what a build or check found.
+type Result struct {
+	Problems []diag.Problem // sorted by file and line
+	Pages    int
+	Files    int // files written
+}
+
+// Errors returns the number of error-severity problems.
+func (r Result) Errors() int { e, _ := diag.Count(r.Problems); return e }
+
+// Writer receives the files of the built site: an output folder on disk,
+// or memory for the preview server.
+type Writer interface {
+	WriteFile(name string, data []byte) error
+}
+
+// ErrContent is returned, wrapped, when the content has errors and nothing
+// was written.
+var ErrContent = errors.New("the runbooks have errors")
+
+// Today returns the build date: from SOURCE_DATE_EPOCH when it is set, for
+// reproducible builds, else now.
+func Today(getenv func(string) string) (time.Time, error) {
+	if s := getenv("SOURCE_DATE_EPOCH"); s != "" {
+		n, err := strconv.ParseInt(s, 10, 64)
+		if err != nil {
+			return time.Time{}, fmt.Errorf("SOURCE_DATE_EPOCH=%q is not a number of seconds", s)
+		}
+		return time.Unix(n, 0).UTC(), nil
+	}
+	return time.Now().UTC(), nil
+}
+
+// Build builds cfg.Src into cfg.Out. When the content has errors it writes
+// nothing, leaves cfg.Out as it was, and returns the problems with an error
+// wrapping ErrContent.
+func Build(ctx context.Context, cfg Config) (Result, error) {
+	if err := output.Safe(cfg.Out, cfg.Src); err != nil {
+		return Result{}, err
+	}
+	src, err := openSource(cfg.Src)
+	if err != nil {
+		return Result{}, err
+	}
+	hl, store := newHighlighter(cfg)
+	site, err := Parse(ctx, src, cfg, hl)
+	if err != nil {
+		return Result{}, err
+	}
+	res := Result{Problems: site.Problems, Pages: len(site.Pages)}
+	if res.Errors() > 0 {
+		return res, fmt.Errorf("%w: nothing was written", ErrContent)
+	}
+	dir, err := output.Create(cfg.Out, cfg.Src)
+	if err != nil {
+		return res, err
+	}
+	w := &countingWriter{w: dir}
+	if err := Render(ctx, site, cfg, false, w); err != nil {
+		dir.Abort()
+		return res, err
+	}
+	if err := dir.Commit(); err != nil {
+		return res, err
+	}
+	res.Files = w.n
+	_ = store.Save() // the cache is an optimisation; failing to save it is not a build failure
+	return res, nil
+}
+
+// Check runs every stage but the write.
+func Check(ctx context.Context, cfg Config) (Result, error) {
+	src, err := openSource(cfg.Src)
+	if err != nil {
+		return Result{}, err
+	}
+	site, err := Parse(ctx, src, cfg, highlight.New(nil))
+	if err != nil {
+		return Result{}, err
+	}
+	return Result{Problems: site.Problems, Pages: len(site.Pages)}, nil
+}
+
+// openSource opens the source folder so that symlinks cannot lead out of it.
+func openSource(dir string) (fs.FS, error) {
+	fi, err := os.Stat(dir)
+	if err != nil {
+		return nil, fmt.Errorf("source folder: %w", err)
+	}
+	if !fi.IsDir() {
+		return nil, fmt.Errorf("source folder: %s is not a folder", dir)
+	}
+	root, err := os.OpenRoot(dir)
+	if err != nil {
+		return nil, fmt.Errorf("source folder: %w", err)
+	}
+	return root.FS(), nil
+}
+
+func newHighlighter(cfg Config) (*highlight.Highlighter, *highlight.Store) {
+	if cfg.NoCache {
+		return highlight.New(nil), nil
+	}
+	dir := cfg.CacheDir
+	if dir == "" {
+		d, err := highlight.DefaultDir()
+		if err != nil {
+			return highlight.New(nil), nil
+		}
+		dir = d
+	}
+	abs, _ := filepath.Abs(cfg.Src)
+	sum := sha256.Sum256([]byte(abs))
+	store := highlight.Open(dir, hex.EncodeToString(sum[:6]))
+	return highlight.New(store), store
+}
+
+// Site is a parsed site: its pages, the other files, and every problem.
+type Site struct {
+	Src      fs.FS
+	Tree     load.Tree
+	Pages    []*page.Page // sorted by path
+	Problems []diag.Problem
+	Now      time.Time
+	Title    string
+}
+
+// Parse loads, parses and checks the site in src, parsing pages in parallel.
+func Parse(ctx context.Context, src fs.FS, cfg Config, hl markdown.Highlighter) (*Site, error) {
+	tree, probs, err := load.Walk(src)
+	if err != nil {
+		return nil, err
+	}
+	base, err := link.NewBase(cfg.BaseURL)
+	if err != nil {
+		return nil, fmt.Errorf("--base-url: %w", err)
+	}
+	now := cfg.Now
+	if now.IsZero() {
+		now = time.Now().UTC()
+	}
+	site := &Site{Src: src, Tree: tree, Now: now, Title: "Runbooks"}
+	p := &parser{src: src, md: markdown.New(hl), base: base, dirs: map[string]bool{}}
+	for _, d := range tree.Dirs {
+		p.dirs[d] = true
+	}
+	site.Pages = make([]*page.Page, len(tree.Pages))
+	perPage := make([][]diag.Problem, len(tree.Pages))
+	if err := parallel(ctx, len(tree.Pages), func(i int) {
+		site.Pages[i], perPage[i] = p.page(tree.Pages[i])
+	}); err != nil {
+		return nil, err
+	}
+	for _, pp := range perPage {
+		probs = append(probs, pp...)
+	}
+	for _, pg := range site.Pages {
+		if pg.URL == "" && pg.Meta.Title != "" {
+			site.Title = pg.Meta.Title
+		}
+	}
+	probs = append(probs, check.Run(check.Input{Pages: site.Pages, Assets: tree.Assets, Dirs: tree.Dirs, Now: now, Base: base})...)
+	diag.Sort(probs)
+	site.Problems = probs
+	return site, nil
+}
+
+// parallel runs f(0..n-1) on every core and stops early when ctx is done.
+func parallel(ctx context.Context, n int, f func(i int)) error {
+	var wg sync.WaitGroup
+	next := make(chan int)
+	for range min(runtime.GOMAXPROCS(0), max(n, 1)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				f(i)
+			}
+		}()
+	}
+	var err error
+loop:
+	for i := range n {
+		select {
+		case next <- i:
+		case <-ctx.Done():
+			err = ctx.Err()
+			break loop
+		}
+	}
+	close(next)
+	wg.Wait()
+	return err
+}
+
+type parser struct {
+	src  fs.FS
+	md   *markdown.Renderer
+	base link.Base
+	dirs map[string]bool
+}
+
+// page reads, parses and renders the body of one page.
+func (p *parser) page(e load.Entry) (*page.Page, []diag.Problem) {
+	pg := &page.Page{Path: e.Path, URL: e.URL, IDs: map[string]bool{}}
+	data, err := fs.ReadFile(p.src, e.Path)
+	if err != nil {
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err
+		}
+		pg.Meta.Title = titleFromPath(e.Path)
+		return pg, []diag.Problem{diag.Errorf(e.Path, 1, 1, "unreadable", "cannot read: %v", err)}
+	}
+	m := meta.Parse(e.Path, data)
+	pg.Meta = m.Meta
+	out := p.md.Render(markdown.Input{
+		Path:     e.Path,
+		Body:     m.Body,
+		BodyLine: m.BodyLine,
+		Rewrite:  func(dest string) string { return p.href(e, dest) },
+	})
+	pg.Body, pg.Headings, pg.IDs, pg.Refs, pg.Sections, pg.Code = out.HTML, out.Headings, out.IDs, out.Refs, out.Sections, out.Code
+	if bytes.HasPrefix(pg.Body, []byte("<h1")) {
+		if i := bytes.Index(pg.Body, []byte("</h1>\n")); i >= 0 {
+			pg.H1, pg.Body = pg.Body[:i+6], pg.Body[i+6:]
+		}
+	}
+	if pg.Meta.Title == "" {
+		pg.Meta.Title = out.Title
+	}
+	if pg.Meta.Title == "" {
+		pg.Meta.Title = titleFromPath(e.Path)
+	}
+	return pg, m.Problems
+}
+
+// href rewrites a relative link to the URL of the page or file it names.
+func (p *parser) href(from load.Entry, dest string) string {
+	t := link.Resolve(from.Path, dest)
+	if t.External || t.Absolute || t.Escapes || t.BadEsc || t.SamePage() {
+		return dest
+	}
+	var to string
+	switch {
+	case load.IsPage(t.Path):
+		to = page.URLOf(t.Path)
+	case t.Path == "":
+		to = ""
+	case t.Dir || p.dirs[t.Path]:
+		to = t.Path + "/"
+	default:
+		to = t.Path
+	}
+	h := p.base.Href(from.URL, to)
+	if i := strings.IndexByte(dest, '#'); i >= 0 {
+		h += dest[i:]
+	}
+	return h
+}
+
+// titleFromPath makes a title from a file name: "api-down.md" → "api down".
+func titleFromPath(p string) string {
+	base := strings.TrimSuffix(filepath.Base(p), filepath.Ext(p))
+	if page.IsIndex(p) {
+		if d := filepath.Base(filepath.Dir(p)); d != "." {
+			base = d
+		}
+	}
+	return strings.NewReplacer("-", " ", "_", " ").Replace(base)
+}
+
+type countingWriter struct {
+	mu sync.Mutex
+	w  Writer
+	n  int
+}
+
+func (c *countingWriter) WriteFile(name string, data []byte) error {
+	if err := c.w.WriteFile(name, data); err != nil {
+		return err
+	}
+	c.mu.Lock()
+	c.n++
+	c.mu.Unlock()
+	return nil
+}
+
+// themeFS opens the theme for cfg.
+func themeFS(cfg Config) (fs.FS, error) {
+	t, err := theme.Open(cfg.Theme)
+	if err != nil {
+		return nil, fmt.Errorf("--theme: %w", err)
+	}
+	return t, nil
+}

@@ -1,0 +1,386 @@
+package markdown
+
+import (
+	"bytes"
+	"regexp"
+	"sort"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/arcaapi/runbooks/build/page"
+	"github.com/arcaapi/runbooks/build/slug"
+	"github.com/yuin/goldmark/ast"
+	"github.com/yuin/goldmark/parser"
+	"github.com/yuin/goldmark/text"
+)
+
+var stateKey = parser.NewContextKey()
+
+// state is what the collector gathers about one page while it is parsed.
+type state struct {
+	in       Input
+	lines    []int
+	title    string
+	headings []page.Heading
+	ids      map[string]bool
+	refs     []page.Ref
+	sections []page.Section
+	code     []page.CodeBlock
+	slugs    slug.Slugger
+}
+
+// pos returns the 1-based file line and column (in characters) of offset.
+func (s *state) pos(offset int) (line, col int) {
+	i := sort.SearchInts(s.lines, offset+1) - 1
+	if i < 0 {
+		i = 0
+	}
+	start := s.lines[i]
+	if offset > len(s.in.Body) {
+		offset = len(s.in.Body)
+	}
+	return s.in.BodyLine + i, utf8.RuneCount(s.in.Body[start:offset]) + 1
+}
+
+func (s *state) lineOf(offset int) int {
+	l, _ := s.pos(offset)
+	return l
+}
+
+// collector is the AST transformer that assigns heading ids, collects and
+// rewrites links, and records sections and code blocks, in one walk.
+type collector struct{}
+
+var _ parser.ASTTransformer = collector{}
+
+func (collector) Transform(doc *ast.Document, reader text.Reader, pc parser.Context) {
+	s, _ := pc.Get(stateKey).(*state)
+	if s == nil {
+		return
+	}
+	src := reader.Source()
+	sec := &page.Section{}
+	var text strings.Builder
+	flush := func() {
+		sec.Text = strings.TrimSpace(text.String())
+		if sec.Text != "" || sec.ID != "" {
+			s.sections = append(s.sections, *sec)
+		}
+		text.Reset()
+	}
+	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+		if !entering {
+			if n.Type() == ast.TypeBlock && n.Kind() != ast.KindDocument {
+				text.WriteByte('\n')
+			}
+			return ast.WalkContinue, nil
+		}
+		switch n := n.(type) {
+		case *ast.Heading:
+			s.heading(n, src)
+			if n.Level <= 3 {
+				flush()
+				h := s.headings[len(s.headings)-1]
+				sec = &page.Section{ID: h.ID, Title: h.Text}
+			}
+			return ast.WalkSkipChildren, s.linksIn(n, src)
+		case *ast.FencedCodeBlock:
+			s.fenced(n, src)
+			return ast.WalkSkipChildren, nil
+		case *ast.CodeBlock:
+			s.indented(n, src)
+			return ast.WalkSkipChildren, nil
+		case *ast.Link, *ast.Image, *ast.AutoLink:
+			s.link(n, src)
+		case *ast.Text:
+			text.Write(n.Segment.Value(src))
+			if n.SoftLineBreak() || n.HardLineBreak() {
+				text.WriteByte(' ')
+			}
+		case *ast.String:
+			text.Write(n.Value)
+		case *ast.CodeSpan:
+			text.Write(plain(n, src))
+			return ast.WalkSkipChildren, nil
+		}
+		return ast.WalkContinue, nil
+	})
+	flush()
+}
+
+// linksIn collects the links inside a heading, whose children the main
+// walk skips.
+func (s *state) linksIn(h ast.Node, src []byte) error {
+	return ast.Walk(h, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+		if entering {
+			switch n.(type) {
+			case *ast.Link, *ast.Image, *ast.AutoLink:
+				s.link(n, src)
+			}
+		}
+		return ast.WalkContinue, nil
+	})
+}
+
+func (s *state) heading(n *ast.Heading, src []byte) {
+	txt := strings.TrimSpace(string(plain(n, src)))
+	var id string
+	if v, ok := n.AttributeString("id"); ok {
+		if b, ok := v.([]byte); ok {
+			id = string(b)
+		}
+	}
+	if id != "" {
+		s.slugs.Reserve(id)
+	} else {
+		id = s.slugs.Slug(txt)
+		n.SetAttributeString("id", []byte(id))
+	}
+	s.ids[id] = true
+	line := 0
+	if n.Lines().Len() > 0 {
+		line = s.lineOf(n.Lines().At(0).Start)
+	}
+	if n.Level == 1 && s.title == "" {
+		s.title = txt
+	}
+	s.headings = append(s.headings, page.Heading{Level: n.Level, Text: txt, ID: id, Line: line})
+}
+
+// plain returns the text content of n: what a reader sees, without markup.
+func plain(n ast.Node, src []byte) []byte {
+	var b bytes.Buffer
+	_ = ast.Walk(n, func(c ast.Node, entering bool) (ast.WalkStatus, error) {
+		if !entering {
+			return ast.WalkContinue, nil
+		}
+		switch c := c.(type) {
+		case *ast.Text:
+			b.Write(c.Segment.Value(src))
+			if c.SoftLineBreak() {
+				b.WriteByte(' ')
+			}
+		case *ast.String:
+			b.Write(c.Value)
+		case *ast.AutoLink:
+			b.Write(c.Label(src))
+		case *ast.RawHTML:
+			return ast.WalkSkipChildren, nil
+		}
+		return ast.WalkContinue, nil
+	})
+	return b.Bytes()
+}
+
+// link records a link with its position and rewrites its destination.
+func (s *state) link(n ast.Node, src []byte) {
+	switch n := n.(type) {
+	case *ast.Link:
+		dest := string(n.Destination)
+		s.addRef(page.Link, dest, s.linkStart(n, src, false))
+		if s.in.Rewrite != nil {
+			n.Destination = []byte(s.in.Rewrite(dest))
+		}
+	case *ast.Image:
+		dest := string(n.Destination)
+		s.addRef(page.Image, dest, s.linkStart(n, src, true))
+		if s.in.Rewrite != nil {
+			n.Destination = []byte(s.in.Rewrite(dest))
+		}
+	case *ast.AutoLink:
+		label := n.Label(src)
+		s.addRef(page.AutoLink, string(n.URL(src)), s.find(n, src, label))
+	}
+}
+
+func (s *state) addRef(kind page.LinkKind, dest string, offset int) {
+	line, col := s.pos(offset)
+	s.refs = append(s.refs, page.Ref{Kind: kind, Dest: dest, Line: line, Col: col})
+}
+
+// linkStart returns the offset of the "[" (or "![") that opens a link: the
+// AST keeps positions only for text, so start from the first text inside
+// the link and walk back to its bracket.
+func (s *state) linkStart(n ast.Node, src []byte, image bool) int {
+	first := -1
+	_ = ast.Walk(n, func(c ast.Node, entering bool) (ast.WalkStatus, error) {
+		if t, ok := c.(*ast.Text); ok && entering && first < 0 {
+			first = t.Segment.Start
+			return ast.WalkStop, nil
+		}
+		return ast.WalkContinue, nil
+	})
+	if first < 0 {
+		open := []byte("[]")
+		if image {
+			open = []byte("![]")
+		}
+		return s.find(n, src, open)
+	}
+	lo := blockStart(n)
+	i := first - 1
+	for i > lo && src[i] != '[' {
+		i--
+	}
+	if image && i > 0 && src[i-1] == '!' {
+		i--
+	}
+	return max(i, 0)
+}
+
+// find returns the offset of needle in the source of the block holding n,
+// or the block's start.
+func (s *state) find(n ast.Node, src []byte, needle []byte) int {
+	lo := blockStart(n)
+	if i := bytes.Index(src[lo:], needle); i >= 0 {
+		return lo + i
+	}
+	return lo
+}
+
+// blockStart returns the source offset of the block that holds n.
+func blockStart(n ast.Node) int {
+	for p := n; p != nil; p = p.Parent() {
+		if p.Type() == ast.TypeBlock && p.Lines().Len() > 0 {
+			return p.Lines().At(0).Start
+		}
+	}
+	return 0
+}
+
+func (s *state) fenced(n *ast.FencedCodeBlock, src []byte) {
+	lang := ""
+	if n.Info != nil {
+		lang = infoLang(n.Info.Segment.Value(src))
+	}
+	// The opening fence is the line before the first content line, or the
+	// line of the info string.
+	var open int
+	switch {
+	case n.Info != nil:
+		open = lineStart(src, n.Info.Segment.Start)
+	case n.Lines().Len() > 0:
+		open = lineStart(src, max(n.Lines().At(0).Start-1, 0))
+	default:
+		open = blockOffsetGuess(n, src)
+	}
+	fenceLine := src[open:lineEnd(src, open)]
+	indent := len(fenceLine) - len(bytes.TrimLeft(fenceLine, " "))
+	fence := fenceRun(fenceLine[indent:])
+	line, col := s.pos(open + indent)
+	cb := page.CodeBlock{Lang: lang, Line: line, Col: col, Fenced: true}
+	// Closed: the line after the content is a closing fence.
+	after := lineEnd(src, open) + 1
+	if l := n.Lines(); l.Len() > 0 {
+		after = l.At(l.Len() - 1).Stop
+		if after > 0 && after <= len(src) && src[after-1] != '\n' {
+			after = lineEnd(src, after) + 1
+		}
+	}
+	if after < len(src) {
+		next := bytes.TrimSpace(src[after:lineEnd(src, after)])
+		cb.Closed = len(fence) > 0 && bytes.HasPrefix(next, fence) && len(bytes.Trim(next, string(fence[:1]))) == 0
+	}
+	code := n.Lines().Value(src)
+	for i := 0; i < n.Lines().Len(); i++ {
+		seg := n.Lines().At(i)
+		l := bytes.TrimSpace(seg.Value(src))
+		if r := fenceRun(l); len(fence) > 0 && len(r) >= len(fence) && r[0] == fence[0] && len(r) < len(l) && isLetter(l[len(r)]) {
+			cb.InnerFences = append(cb.InnerFences, s.lineOf(seg.Start))
+		}
+	}
+	cb.Destructive = IsDestructive(code)
+	s.code = append(s.code, cb)
+}
+
+func (s *state) indented(n *ast.CodeBlock, src []byte) {
+	if n.Lines().Len() == 0 {
+		return
+	}
+	line, col := s.pos(n.Lines().At(0).Start)
+	s.code = append(s.code, page.CodeBlock{Line: line, Col: col, Closed: true, Destructive: IsDestructive(n.Lines().Value(src))})
+}
+
+func isLetter(c byte) bool { return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' }
+
+// fenceRun returns the run of ` or ~ that starts l.
+func fenceRun(l []byte) []byte {
+	if len(l) == 0 || (l[0] != '`' && l[0] != '~') {
+		return nil
+	}
+	i := 0
+	for i < len(l) && l[i] == l[0] {
+		i++
+	}
+	if i < 3 {
+		return nil
+	}
+	return l[:i]
+}
+
+func lineStart(src []byte, off int) int {
+	return bytes.LastIndexByte(src[:off], '\n') + 1
+}
+
+func lineEnd(src []byte, off int) int {
+	if off >= len(src) {
+		return len(src)
+	}
+	if i := bytes.IndexByte(src[off:], '\n'); i >= 0 {
+		return off + i
+	}
+	return len(src)
+}
+
+// blockOffsetGuess finds the opening line of an empty fenced block with no
+// info string from the previous sibling's end.
+func blockOffsetGuess(n ast.Node, src []byte) int {
+	for p := n.PreviousSibling(); p != nil; p = p.PreviousSibling() {
+		if l := p.Lines(); l != nil && l.Len() > 0 {
+			off := l.At(l.Len() - 1).Stop
+			for off < len(src) {
+				e := lineEnd(src, off)
+				if fenceRun(bytes.TrimSpace(src[off:e])) != nil {
+					return off
+				}
+				off = e + 1
+			}
+		}
+	}
+	return 0
+}
+
+// infoLang returns the language of a fence's info string: its first word,
+// without {attributes}.
+func infoLang(info []byte) string {
+	f := strings.Fields(string(info))
+	if len(f) == 0 {
+		return ""
+	}
+	lang := strings.TrimPrefix(f[0], "{")
+	if i := strings.IndexAny(lang, "{,"); i >= 0 {
+		lang = lang[:i]
+	}
+	return strings.TrimPrefix(lang, ".")
+}
+
+// destructive matches commands that delete, kill, flush or roll back.
+var destructive = regexp.MustCompile(`(?i)` + strings.Join([]string{
+	`\bkubectl\b[^\n|;&]*\s(delete|drain|replace\s+--force)\b`,
+	`\bkubectl\b[^\n|;&]*\srollout\s+undo\b`,
+	`\bhelm\b[^\n|;&]*\s(rollback|uninstall|delete)\b`,
+	`\brm\s+(-[a-z]*[rf][a-z]*\s+)+`,
+	`\bdrop\s+(table|database|schema|index|column|role|user)\b`,
+	`\btruncate\b`,
+	`\bdelete\s+from\b`,
+	`\bflush(all|db)\b`,
+	`\bpg_(terminate|cancel)_backend\b`,
+	`\bgit\s+(push\s+[^\n]*--force|reset\s+--hard)\b`,
+	`\bdropdb\b`,
+}, "|"))
+
+// IsDestructive reports whether code contains a command that destroys data
+// or state: deleting pods, killing queries, flushing caches, rolling back.
+func IsDestructive(code []byte) bool {
+	return destructive.Match(code)
+}

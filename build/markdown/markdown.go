@@ -1,0 +1,99 @@
+// Package markdown implements the parse stage: CommonMark + GFM with
+// goldmark, GitHub-compatible heading ids, links collected with their
+// source positions and rewritten to site URLs, and code blocks highlighted
+// with chroma, all in a single pass over each page.
+package markdown
+
+import (
+	"bytes"
+
+	"github.com/arcaapi/runbooks/build/page"
+	"github.com/yuin/goldmark"
+	"github.com/yuin/goldmark/extension"
+	"github.com/yuin/goldmark/parser"
+	"github.com/yuin/goldmark/renderer"
+	"github.com/yuin/goldmark/text"
+	"github.com/yuin/goldmark/util"
+)
+
+// Highlighter turns code into highlighted HTML (without <pre>), reporting
+// whether it knew the language.
+type Highlighter interface {
+	Highlight(lang string, code []byte) (string, bool)
+}
+
+// Input is one page's Markdown body and what is needed to render it.
+type Input struct {
+	Path     string // slash path from the source root, for positions
+	Body     []byte // Markdown, LF line endings, front matter removed
+	BodyLine int    // the file line on which Body starts, 1-based
+	// Rewrite maps a relative link destination as written to its href on
+	// the site; nil leaves destinations as written.
+	Rewrite func(dest string) string
+}
+
+// Output is what parsing and rendering one page found.
+type Output struct {
+	Title    string // text of the first H1
+	HTML     []byte
+	Headings []page.Heading
+	IDs      map[string]bool
+	Refs     []page.Ref
+	Sections []page.Section
+	Code     []page.CodeBlock
+}
+
+// Renderer parses and renders pages. It is safe for concurrent use.
+type Renderer struct {
+	md goldmark.Markdown
+}
+
+// New returns a Renderer that highlights code with h.
+func New(h Highlighter) *Renderer {
+	md := goldmark.New(
+		goldmark.WithExtensions(extension.GFM),
+		goldmark.WithParserOptions(
+			parser.WithAttribute(), // explicit heading ids: ## Notes {#notes}
+			parser.WithASTTransformers(util.Prioritized(collector{}, 500)),
+		),
+		goldmark.WithRendererOptions(
+			renderer.WithNodeRenderers(util.Prioritized(&nodeRenderer{h: h}, 100)),
+		),
+	)
+	return &Renderer{md: md}
+}
+
+// Render parses in.Body and renders it to HTML.
+func (r *Renderer) Render(in Input) Output {
+	st := &state{in: in, lines: lineStarts(in.Body), ids: map[string]bool{}}
+	ctx := parser.NewContext()
+	ctx.Set(stateKey, st)
+	doc := r.md.Parser().Parse(text.NewReader(in.Body), parser.WithContext(ctx))
+	var buf bytes.Buffer
+	buf.Grow(len(in.Body) * 2)
+	if err := r.md.Renderer().Render(&buf, in.Body, doc); err != nil {
+		// Rendering into a bytes.Buffer fails only on a renderer bug; keep
+		// what was written rather than lose the page.
+		buf.WriteString("<p>render error</p>")
+	}
+	return Output{
+		Title:    st.title,
+		HTML:     buf.Bytes(),
+		Headings: st.headings,
+		IDs:      st.ids,
+		Refs:     st.refs,
+		Sections: st.sections,
+		Code:     st.code,
+	}
+}
+
+// lineStarts returns the offset of the start of each line of src.
+func lineStarts(src []byte) []int {
+	starts := make([]int, 1, bytes.Count(src, []byte{'\n'})+1)
+	for i, c := range src {
+		if c == '\n' {
+			starts = append(starts, i+1)
+		}
+	}
+	return starts
+}

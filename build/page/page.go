@@ -1,0 +1,205 @@
+// Package page defines the values that flow through the build: a source
+// file, its runbook metadata, and what parsing found in it (heading ids,
+// links with their source positions, the rendered body).
+package page
+
+import (
+	"strings"
+	"time"
+)
+
+// Kind says what a page is: an incident runbook, a planned maintenance
+// procedure, or an ordinary documentation page.
+type Kind string
+
+// The kinds of page.
+const (
+	Doc         Kind = ""
+	Incident    Kind = "incident"
+	Maintenance Kind = "maintenance"
+)
+
+// DateLayout is the layout of last_updated dates.
+const DateLayout = "2006-01-02"
+
+// DefaultReviewDays is how often a runbook is reviewed when it does not say:
+// the runbooks are reviewed quarterly.
+const DefaultReviewDays = 90
+
+// Source is one Markdown file read from the source tree.
+type Source struct {
+	Path string // slash-separated, relative to the source root: "db/pool.md"
+	URL  string // site path of the built page: "db/pool/", "" for the root index
+	Data []byte
+}
+
+// Var is a parameter a runbook declares for its commands.
+type Var struct {
+	Name    string
+	Default string
+}
+
+// Meta is a page's metadata, from YAML front matter or template-style
+// "**Severity**: SEV1" lines.
+type Meta struct {
+	Title       string
+	Severity    string // "SEV1", "SEV2", "SEV3" or ""
+	Type        Kind
+	Owner       string
+	LastUpdated string // YYYY-MM-DD or ""
+	ReviewEvery int    // days
+	Alerts      []string
+	Vars        []Var
+}
+
+// IsRunbook reports whether the page is a runbook rather than a plain
+// documentation page.
+func (m Meta) IsRunbook() bool { return m.Type != Doc }
+
+// ReviewDue returns the date by which the runbook should be reviewed again,
+// and false when it has no valid last_updated date.
+func (m Meta) ReviewDue() (time.Time, bool) {
+	t, err := time.Parse(DateLayout, m.LastUpdated)
+	if err != nil {
+		return time.Time{}, false
+	}
+	days := m.ReviewEvery
+	if days <= 0 {
+		days = DefaultReviewDays
+	}
+	return t.AddDate(0, 0, days), true
+}
+
+// Overdue reports whether the runbook's review date is before now.
+func (m Meta) Overdue(now time.Time) bool {
+	due, ok := m.ReviewDue()
+	return ok && m.IsRunbook() && due.Before(now.Truncate(24*time.Hour))
+}
+
+// Group is a navigation group.
+type Group int
+
+// The navigation groups, in display order.
+const (
+	SEV1 Group = iota
+	SEV2
+	SEV3
+	Procedures
+	Other
+	NumGroups
+)
+
+// Group returns the navigation group the page belongs to.
+func (m Meta) Group() Group {
+	if m.Type == Maintenance {
+		return Procedures
+	}
+	if m.Type == Incident {
+		switch m.Severity {
+		case "SEV1":
+			return SEV1
+		case "SEV2":
+			return SEV2
+		case "SEV3":
+			return SEV3
+		}
+	}
+	return Other
+}
+
+// Title returns the group's heading in the navigation.
+func (g Group) Title() string {
+	return [...]string{"SEV1 Critical", "SEV2 High", "SEV3 Medium", "Maintenance procedures", "Other pages"}[g]
+}
+
+// Slug returns the group's short name, used in URLs and CSS classes.
+func (g Group) Slug() string {
+	return [...]string{"sev1", "sev2", "sev3", "maintenance", "other"}[g]
+}
+
+// Heading is a heading of a page with its id.
+type Heading struct {
+	Level int
+	Text  string
+	ID    string
+	Line  int
+}
+
+// LinkKind tells links, images and autolinks apart.
+type LinkKind int
+
+// The kinds of link.
+const (
+	Link LinkKind = iota
+	Image
+	AutoLink
+)
+
+// Ref is a link found in a page's Markdown, with the position of its first
+// character in the source file (front matter counted), 1-based.
+type Ref struct {
+	Kind LinkKind
+	Dest string // the target as written
+	Line int
+	Col  int
+}
+
+// Section is the plain text of a page under one heading, for search.
+type Section struct {
+	ID    string // heading id, "" before the first heading
+	Title string
+	Text  string
+}
+
+// Page is a parsed page: metadata, rendered body and what the checks need.
+type Page struct {
+	Path     string
+	URL      string
+	Meta     Meta
+	H1       []byte // HTML of the page's leading H1, shown above the metadata
+	Body     []byte // HTML of the Markdown body after the leading H1
+	Headings []Heading
+	IDs      map[string]bool // every id a #fragment may name
+	Refs     []Ref
+	Sections []Section
+	Code     []CodeBlock
+}
+
+// CodeBlock is a fenced or indented code block, with what the lint rules
+// need to know about it.
+type CodeBlock struct {
+	Lang        string
+	Line        int  // line of the opening fence (or first line when indented)
+	Col         int  // column of the opening fence
+	Fenced      bool // a ``` or ~~~ block rather than an indented one
+	Closed      bool // a fenced block has its closing fence
+	Destructive bool // the code contains a destructive command
+	// InnerFences are the lines inside the block that look like the
+	// opening fence of another block with a language ("```bash"): the author
+	// most likely meant to nest and needed a longer outer fence.
+	InnerFences []int
+}
+
+// IsIndex reports whether the file is its folder's index page.
+func IsIndex(path string) bool {
+	base := path[strings.LastIndexByte(path, '/')+1:]
+	switch strings.ToLower(base) {
+	case "readme.md", "index.md", "_index.md":
+		return true
+	}
+	return false
+}
+
+// URLOf returns the site path of the page built from the Markdown file at
+// path: "db/pool.md" → "db/pool/", "db/README.md" → "db/", "README.md" → "".
+func URLOf(path string) string {
+	p := strings.TrimSuffix(path, ".md")
+	if IsIndex(path) {
+		i := strings.LastIndexByte(p, '/')
+		if i < 0 {
+			return ""
+		}
+		return p[:i+1]
+	}
+	return p + "/"
+}

@@ -1,0 +1,212 @@
+package render
+
+import (
+	"html/template"
+	"strings"
+
+	"github.com/arcaapi/runbooks/build/page"
+)
+
+// Data is what every template receives.
+type Data struct {
+	Site     SiteData
+	Page     PageInfo
+	Nav      []NavGroup
+	H1       template.HTML  // the page's leading H1, if it has one
+	Body     template.HTML  // the rendered Markdown after it
+	TOC      []page.Heading // H2 and H3 headings, for a table of contents
+	Index    []Table        // the index page: every runbook by group
+	Group    *Table         // a group page: every page of the group
+	Redirect string         // alert pages: the runbook to go to
+}
+
+// SiteData describes the site, with hrefs written for the current page.
+type SiteData struct {
+	Title     string
+	Root      string            // href of the site root folder: "../../" or "/ops/"
+	Home      string            // href of the index page
+	Asset     map[string]string // theme static file name → href
+	Live      bool
+	BuildDate string
+}
+
+// PageInfo is the current page's metadata, ready to show.
+type PageInfo struct {
+	Title       string
+	Path        string // source path, "db/pool.md"
+	URL         string // site path, "db/pool/"
+	Canonical   string // absolute URL when the base URL is known, else ""
+	EditURL     string
+	IsRunbook   bool
+	Type        string // "incident", "maintenance" or ""
+	Severity    string // "SEV1"...
+	Group       string // navigation group title
+	GroupSlug   string // "sev1", ..., "maintenance", "other"
+	Owner       string
+	LastUpdated string
+	ReviewDue   string
+	Overdue     bool
+	Alerts      []string
+	Vars        []page.Var
+}
+
+// NavGroup is one group of the navigation.
+type NavGroup struct {
+	Title   string
+	Slug    string
+	Href    string // the group page
+	Count   int
+	Items   []NavItem
+	Before  int  // entries of the group not listed before Items
+	After   int  // entries not listed after Items
+	Current bool // the current page is in this group
+}
+
+// NavItem is a link in the navigation.
+type NavItem struct {
+	Title   string
+	Href    string
+	Current bool
+	Overdue bool
+}
+
+// Table lists the pages of a group on the index and group pages.
+type Table struct {
+	Title string
+	Slug  string
+	Href  string
+	Rows  []Row
+}
+
+// Row is a page in a Table.
+type Row struct {
+	Title       string
+	Href        string
+	Severity    string
+	Owner       string
+	LastUpdated string
+	ReviewDue   string
+	Overdue     bool
+	Alerts      []string
+}
+
+func (r *Renderer) data(from string) Data {
+	b := r.site.Base
+	root := b.Href(from, "")
+	asset := make(map[string]string, len(r.assets))
+	for name, p := range r.assets {
+		asset[name] = b.Href(from, p)
+	}
+	return Data{Site: SiteData{
+		Title:     r.site.Title,
+		Root:      strings.TrimSuffix(root, "index.html"),
+		Home:      root,
+		Asset:     asset,
+		Live:      r.site.Live,
+		BuildDate: r.site.BuildDate.Format(page.DateLayout),
+	}}
+}
+
+func (r *Renderer) info(p *page.Page) PageInfo {
+	m := p.Meta
+	g := m.Group()
+	pi := PageInfo{
+		Title:       m.Title,
+		Path:        p.Path,
+		URL:         p.URL,
+		Canonical:   r.site.Base.Abs(p.URL),
+		IsRunbook:   m.IsRunbook(),
+		Type:        string(m.Type),
+		Severity:    m.Severity,
+		Group:       g.Title(),
+		GroupSlug:   g.Slug(),
+		Owner:       m.Owner,
+		LastUpdated: m.LastUpdated,
+		Overdue:     m.Overdue(r.site.BuildDate),
+		Alerts:      m.Alerts,
+		Vars:        m.Vars,
+	}
+	if due, ok := m.ReviewDue(); ok {
+		pi.ReviewDue = due.Format(page.DateLayout)
+	}
+	if r.site.EditURL != "" {
+		pi.EditURL = r.site.EditURL + p.Path
+	}
+	return pi
+}
+
+// nav returns the navigation as seen from page cur (nil for pages that are
+// not in it).
+func (r *Renderer) nav(cur *page.Page) []NavGroup {
+	from := ""
+	if cur != nil {
+		from = cur.URL
+	}
+	var out []NavGroup
+	for gi, pages := range r.groups {
+		g := page.Group(gi)
+		if len(pages) == 0 {
+			continue
+		}
+		ng := NavGroup{Title: g.Title(), Slug: g.Slug(), Href: r.site.Base.Href(from, GroupURL(g)), Count: len(pages)}
+		lo, hi := 0, len(pages)
+		if cur != nil && cur.Meta.Group() == g {
+			ng.Current = true
+		}
+		if len(pages) > NavFull {
+			lo, hi = 0, NavWindow
+			if ng.Current {
+				i := r.pos[cur]
+				lo = max(0, min(i-NavWindow/2, len(pages)-NavWindow))
+				hi = lo + NavWindow
+			}
+		}
+		ng.Before, ng.After = lo, len(pages)-hi
+		for _, p := range pages[lo:hi] {
+			ng.Items = append(ng.Items, NavItem{
+				Title:   p.Meta.Title,
+				Href:    r.site.Base.Href(from, p.URL),
+				Current: p == cur,
+				Overdue: p.Meta.Overdue(r.site.BuildDate),
+			})
+		}
+		out = append(out, ng)
+	}
+	return out
+}
+
+func (r *Renderer) table(g page.Group, from string) Table {
+	t := Table{Title: g.Title(), Slug: g.Slug(), Href: r.site.Base.Href(from, GroupURL(g))}
+	for _, p := range r.groups[g] {
+		m := p.Meta
+		row := Row{
+			Title:       m.Title,
+			Href:        r.site.Base.Href(from, p.URL),
+			Severity:    m.Severity,
+			Owner:       m.Owner,
+			LastUpdated: m.LastUpdated,
+			Overdue:     m.Overdue(r.site.BuildDate),
+			Alerts:      m.Alerts,
+		}
+		if due, ok := m.ReviewDue(); ok {
+			row.ReviewDue = due.Format(page.DateLayout)
+		}
+		t.Rows = append(t.Rows, row)
+	}
+	return t
+}
+
+// toc returns the H2 and H3 headings of a page long enough to need a table
+// of contents.
+func toc(hs []page.Heading) []page.Heading {
+	var out []page.Heading
+	for _, h := range hs {
+		if h.Level == 2 || h.Level == 3 {
+			out = append(out, h)
+		}
+	}
+	if len(out) < 4 {
+		return nil
+	}
+	return out
+}

@@ -1,0 +1,198 @@
+// Package render implements the render stage: it puts parsed pages into the
+// theme's html/template layouts with the severity-grouped navigation, and
+// prepares the theme's fingerprinted CSS and JavaScript.
+package render
+
+import (
+	"bytes"
+	"cmp"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"html/template"
+	"io"
+	"io/fs"
+	"path"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/arcaapi/runbooks/build/highlight"
+	"github.com/arcaapi/runbooks/build/link"
+	"github.com/arcaapi/runbooks/build/page"
+)
+
+// Navigation bounds: a group with at most NavFull entries is listed whole on
+// every page; a bigger one shows NavWindow entries around the current page
+// and links to its group page. Each page's navigation is therefore bounded,
+// and the site's total output grows linearly with the number of pages.
+const (
+	NavFull   = 40
+	NavWindow = 12
+)
+
+// Site is everything the renderer needs to know about the whole site.
+type Site struct {
+	Title     string
+	Base      link.Base
+	BuildDate time.Time
+	EditURL   string // prefix for "edit this page" links, "" for none
+	Live      bool   // add the live-reload script (serve only)
+	Pages     []*page.Page
+}
+
+// File is a file of the site: a slash path and its content.
+type File struct {
+	Name string
+	Data []byte
+}
+
+// Renderer renders pages of one site. It is safe for concurrent use.
+type Renderer struct {
+	site   Site
+	tmpl   *template.Template
+	files  []File
+	assets map[string]string // theme file name → site path (fingerprinted)
+	groups [page.NumGroups][]*page.Page
+	pos    map[*page.Page]int // index of a page within its group
+}
+
+// New loads the templates and static files of the theme in themeFS.
+func New(themeFS fs.FS, site Site) (*Renderer, error) {
+	r := &Renderer{site: site, assets: map[string]string{}, pos: map[*page.Page]int{}}
+	tmpl, err := template.New("").Funcs(funcs).ParseFS(themeFS, "templates/*.html")
+	if err != nil {
+		return nil, fmt.Errorf("theme: %w", err)
+	}
+	for _, name := range []string{"page.html", "404.html", "alert.html"} {
+		if tmpl.Lookup(name) == nil {
+			return nil, fmt.Errorf("theme: templates/%s is missing", name)
+		}
+	}
+	r.tmpl = tmpl
+	if err := r.loadStatic(themeFS); err != nil {
+		return nil, err
+	}
+	for _, p := range site.Pages {
+		if p.URL == "" {
+			continue // the index page is the site's home, not a nav entry
+		}
+		g := p.Meta.Group()
+		r.groups[g] = append(r.groups[g], p)
+	}
+	for g := range r.groups {
+		slices.SortFunc(r.groups[g], func(a, b *page.Page) int {
+			return cmp.Or(cmp.Compare(strings.ToLower(a.Meta.Title), strings.ToLower(b.Meta.Title)), cmp.Compare(a.Path, b.Path))
+		})
+		for i, p := range r.groups[g] {
+			r.pos[p] = i
+		}
+	}
+	return r, nil
+}
+
+var funcs = template.FuncMap{
+	"lower": strings.ToLower,
+}
+
+// loadStatic reads the theme's static files, fingerprinting CSS and JS so
+// they can be cached forever, and adds the generated highlighting CSS.
+func (r *Renderer) loadStatic(themeFS fs.FS) error {
+	add := func(name string, data []byte) {
+		out := "assets/" + name
+		if ext := path.Ext(name); ext == ".css" || ext == ".js" {
+			sum := sha256.Sum256(data)
+			out = "assets/" + strings.TrimSuffix(name, ext) + "." + hex.EncodeToString(sum[:])[:10] + ext
+		}
+		r.assets[name] = out
+		r.files = append(r.files, File{Name: out, Data: data})
+	}
+	err := fs.WalkDir(themeFS, "static", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		data, err := fs.ReadFile(themeFS, p)
+		if err != nil {
+			return err
+		}
+		add(strings.TrimPrefix(p, "static/"), data)
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("theme: %w", err)
+	}
+	add("chroma.css", highlight.CSS())
+	return nil
+}
+
+// Files returns the theme's static files as they are written to the site.
+func (r *Renderer) Files() []File { return r.files }
+
+// AssetPath returns the site path of a theme static file ("style.css").
+func (r *Renderer) AssetPath(name string) string { return r.assets[name] }
+
+// GroupURL returns the site path of a navigation group's page.
+func GroupURL(g page.Group) string { return "groups/" + g.Slug() + "/" }
+
+// Page renders a page of the site.
+func (r *Renderer) Page(w io.Writer, p *page.Page) error {
+	d := r.data(p.URL)
+	d.Page = r.info(p)
+	// goldmark's output: raw HTML is omitted and dangerous URLs dropped.
+	d.H1, d.Body = template.HTML(p.H1), template.HTML(p.Body)
+	d.Nav = r.nav(p)
+	d.TOC = toc(p.Headings)
+	if p.URL == "" {
+		for g := range page.NumGroups {
+			if g == page.Other || len(r.groups[g]) == 0 {
+				continue
+			}
+			d.Index = append(d.Index, r.table(page.Group(g), p.URL))
+		}
+	}
+	return r.exec(w, "page.html", d)
+}
+
+// Group renders the page that lists every page of a navigation group.
+func (r *Renderer) Group(w io.Writer, g page.Group) error {
+	u := GroupURL(g)
+	d := r.data(u)
+	d.Page = PageInfo{Title: g.Title(), URL: u, Canonical: r.site.Base.Abs(u)}
+	d.Nav = r.nav(nil)
+	t := r.table(g, u)
+	d.Group = &t
+	return r.exec(w, "page.html", d)
+}
+
+// NotFound renders the 404 page. It is served from any depth, so its links
+// are written from the site root.
+func (r *Renderer) NotFound(w io.Writer) error {
+	d := r.data("")
+	d.Page = PageInfo{Title: "Page not found"}
+	d.Nav = r.nav(nil)
+	return r.exec(w, "404.html", d)
+}
+
+// Alert renders the fallback page of an alert URL that sends the reader on
+// to the runbook at target (a site path).
+func (r *Renderer) Alert(w io.Writer, alert, target string) error {
+	u := "alerts/" + strings.ToLower(alert) + "/"
+	d := r.data(u)
+	d.Page = PageInfo{Title: "Alert " + alert, URL: u}
+	d.Redirect = r.site.Base.Href(u, target)
+	if abs := r.site.Base.Abs(target); abs != "" {
+		d.Page.Canonical = abs
+	} else {
+		d.Page.Canonical = d.Redirect
+	}
+	return r.exec(w, "alert.html", d)
+}
+
+func (r *Renderer) exec(w io.Writer, name string, d Data) error {
+	var buf bytes.Buffer
+	if err := r.tmpl.ExecuteTemplate(&buf, name, d); err != nil {
+		return fmt.Errorf("theme: %w", err)
+	}
+	_, err := w.Write(buf.Bytes())
+	return err
+}

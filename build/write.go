@@ -1,0 +1,100 @@
+package build
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io/fs"
+	"sync"
+
+	"github.com/arcaapi/runbooks/build/link"
+	"github.com/arcaapi/runbooks/build/page"
+	"github.com/arcaapi/runbooks/build/render"
+)
+
+// Render renders the parsed site and writes every file of it to w: pages
+// (in parallel, each written as soon as it is rendered), the theme's
+// assets, the group pages, the 404 page and the source tree's other files.
+// live adds the preview server's reload script.
+func Render(ctx context.Context, site *Site, cfg Config, live bool, w Writer) error {
+	r, err := NewRenderer(site, cfg, live)
+	if err != nil {
+		return err
+	}
+	for _, f := range r.Files() {
+		if err := w.WriteFile(f.Name, f.Data); err != nil {
+			return err
+		}
+	}
+	var mu sync.Mutex
+	var firstErr error
+	fail := func(err error) {
+		mu.Lock()
+		if firstErr == nil {
+			firstErr = err
+		}
+		mu.Unlock()
+	}
+	if err := parallel(ctx, len(site.Pages), func(i int) {
+		p := site.Pages[i]
+		var buf bytes.Buffer
+		if err := r.Page(&buf, p); err != nil {
+			fail(fmt.Errorf("render %s: %w", p.Path, err))
+			return
+		}
+		if err := w.WriteFile(p.URL+"index.html", buf.Bytes()); err != nil {
+			fail(err)
+		}
+	}); err != nil {
+		return err
+	}
+	if firstErr != nil {
+		return firstErr
+	}
+	for g := range page.NumGroups {
+		var buf bytes.Buffer
+		if err := r.Group(&buf, g); err != nil {
+			return err
+		}
+		if err := w.WriteFile(render.GroupURL(g)+"index.html", buf.Bytes()); err != nil {
+			return err
+		}
+	}
+	var buf bytes.Buffer
+	if err := r.NotFound(&buf); err != nil {
+		return err
+	}
+	if err := w.WriteFile("404.html", buf.Bytes()); err != nil {
+		return err
+	}
+	for _, a := range site.Tree.Assets {
+		data, err := fs.ReadFile(site.Src, a)
+		if err != nil {
+			return fmt.Errorf("copy %s: %w", a, err)
+		}
+		if err := w.WriteFile(a, data); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// NewRenderer returns the renderer for a parsed site.
+func NewRenderer(site *Site, cfg Config, live bool) (*render.Renderer, error) {
+	tfs, err := themeFS(cfg)
+	if err != nil {
+		return nil, err
+	}
+	base, err := link.NewBase(cfg.BaseURL)
+	if err != nil {
+		return nil, err
+	}
+	return render.New(tfs, render.Site{
+		Title:     site.Title,
+		Base:      base,
+		BuildDate: site.Now,
+		EditURL:   cfg.EditURL,
+		Live:      live,
+		Pages:     site.Pages,
+	})
+}

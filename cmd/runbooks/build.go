@@ -1,0 +1,83 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/arcaapi/runbooks/build"
+	"github.com/arcaapi/runbooks/build/diag"
+)
+
+func runBuild(ctx context.Context, e env, args []string) error {
+	fs := newFlags("build", "[flags]", "Build the runbooks in --src into a static site in --out. The site is written\nto a temporary folder and swapped in only when the build succeeds; on any\nerror the previous output is left as it was.", `  runbooks build
+  runbooks build --src docs/runbooks --out site --base-url https://runbooks.example.com/
+  SOURCE_DATE_EPOCH=$(git log -1 --format=%ct) runbooks build   # reproducible build date`)
+	var cfg build.Config
+	fs.StringVar(&cfg.Src, "src", "runbooks", "source `folder` of Markdown runbooks")
+	fs.StringVar(&cfg.Out, "out", "public", "output `folder`; replaced on success")
+	fs.StringVar(&cfg.BaseURL, "base-url", "", "absolute `URL` the site is served from, sub-path allowed (default: Netlify's URL or DEPLOY_PRIME_URL when set, else relative links)")
+	fs.StringVar(&cfg.Theme, "theme", "", "`folder` whose files override the default theme's")
+	fs.StringVar(&cfg.EditURL, "edit-url", "", "`URL` prefix for \"edit this page\" links, e.g. https://github.com/org/repo/edit/main/runbooks/")
+	fs.BoolVar(&cfg.NoCache, "no-cache", false, "do not read or write the persistent highlight cache")
+	format := fs.String("format", "", "problem output `format`: text, json or github (default text; github under GitHub Actions)")
+	if err := fs.parse(e, args); err != nil {
+		return err
+	}
+	f, err := outputFormat(*format, e.getenv)
+	if err != nil {
+		return err
+	}
+	if cfg.BaseURL == "" {
+		cfg.BaseURL = netlifyURL(e.getenv)
+	}
+	if cfg.Now, err = build.Today(e.getenv); err != nil {
+		return &exitError{exitUsage, err}
+	}
+	res, err := build.Build(ctx, cfg)
+	if len(res.Problems) > 0 || errors.Is(err, build.ErrContent) {
+		if werr := diag.Write(e.stderr, f, cfg.Src, res.Problems, res.Pages); werr != nil {
+			return werr
+		}
+	}
+	switch {
+	case errors.Is(err, build.ErrContent):
+		return &exitError{exitContent, err}
+	case err != nil:
+		return &exitError{exitUsage, err}
+	}
+	fmt.Fprintf(e.stdout, "built %d pages into %s (%d files)\n", res.Pages, cfg.Out, res.Files)
+	return nil
+}
+
+// netlifyURL returns the URL Netlify gives the deploy being built: the
+// site's URL in production, the deploy's own URL for previews and branch
+// deploys, so links and sitemaps point at the deploy they are in.
+func netlifyURL(getenv func(string) string) string {
+	if getenv("NETLIFY") != "true" {
+		return ""
+	}
+	if getenv("CONTEXT") == "production" {
+		return getenv("URL")
+	}
+	if u := getenv("DEPLOY_PRIME_URL"); u != "" {
+		return u
+	}
+	return getenv("URL")
+}
+
+// outputFormat picks the problem format: the flag, else github under GitHub
+// Actions, else text.
+func outputFormat(flag string, getenv func(string) string) (diag.Format, error) {
+	if flag == "" {
+		if getenv("GITHUB_ACTIONS") == "true" {
+			return diag.GitHub, nil
+		}
+		return diag.Text, nil
+	}
+	f, err := diag.ParseFormat(flag)
+	if err != nil {
+		return "", &exitError{exitUsage, err}
+	}
+	return f, nil
+}

@@ -1,0 +1,132 @@
+// Command runbooks turns a tree of Markdown runbooks into a static site,
+// checks it for broken links and missing sections, and previews it with
+// live reload.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+// Exit codes.
+const (
+	exitOK      = 0
+	exitContent = 1 // the content has errors
+	exitUsage   = 2 // usage or I/O error
+)
+
+// exitError carries an exit code out of a subcommand.
+type exitError struct {
+	code int
+	err  error
+}
+
+func (e *exitError) Error() string { return e.err.Error() }
+func (e *exitError) Unwrap() error { return e.err }
+
+// env is what a subcommand may use of the process, passed in so tests can
+// run commands in-process.
+type env struct {
+	stdout, stderr io.Writer
+	getenv         func(string) string
+}
+
+type command struct {
+	name    string
+	summary string
+	run     func(ctx context.Context, e env, args []string) error
+}
+
+func commands() []command {
+	return []command{
+		{"build", "build the runbooks into a static site", runBuild},
+		{"check", "check links, anchors and runbook structure (for CI)", runCheck},
+		{"serve", "preview the site with live reload while you write", runServe},
+		{"new", "start a new runbook from the template", runNew},
+		{"version", "print the version", runVersion},
+		{"help", "show help for a command", runHelp},
+	}
+}
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := run(ctx, env{stdout: os.Stdout, stderr: os.Stderr, getenv: os.Getenv}, os.Args[1:])
+	stop()
+	os.Exit(code)
+}
+
+// run runs the command line args and returns the exit code.
+func run(ctx context.Context, e env, args []string) int {
+	if len(args) == 0 {
+		usage(e.stderr)
+		return exitUsage
+	}
+	name := args[0]
+	if name == "-h" || name == "-help" || name == "--help" {
+		usage(e.stdout)
+		return exitOK
+	}
+	for _, c := range commands() {
+		if c.name != name {
+			continue
+		}
+		err := c.run(ctx, e, args[1:])
+		var ee *exitError
+		switch {
+		case err == nil:
+			return exitOK
+		case errors.Is(err, errHelp):
+			return exitOK
+		case errors.As(err, &ee):
+			if ee.err != nil && ee.err.Error() != "" {
+				fmt.Fprintf(e.stderr, "runbooks %s: %v\n", name, ee.err)
+			}
+			return ee.code
+		default:
+			fmt.Fprintf(e.stderr, "runbooks %s: %v\n", name, err)
+			return exitUsage
+		}
+	}
+	fmt.Fprintf(e.stderr, "runbooks: unknown command %q\n\n", name)
+	usage(e.stderr)
+	return exitUsage
+}
+
+func usage(w io.Writer) {
+	fmt.Fprint(w, `runbooks turns a folder of Markdown runbooks into a static site.
+
+Usage:
+  runbooks <command> [flags]
+
+Commands:
+`)
+	for _, c := range commands() {
+		fmt.Fprintf(w, "  %-8s %s\n", c.name, c.summary)
+	}
+	fmt.Fprint(w, `
+Examples:
+  runbooks build                      build runbooks/ into public/
+  runbooks check --format github      check for CI, with GitHub annotations
+  runbooks serve                      preview on http://127.0.0.1:8080
+
+Run "runbooks <command> -h" for a command's flags.
+`)
+}
+
+func runHelp(_ context.Context, e env, args []string) error {
+	if len(args) == 0 {
+		usage(e.stdout)
+		return nil
+	}
+	for _, c := range commands() {
+		if c.name == args[0] && c.name != "help" {
+			return c.run(context.Background(), env{stdout: e.stdout, stderr: e.stdout, getenv: e.getenv}, []string{"-h"})
+		}
+	}
+	return &exitError{exitUsage, fmt.Errorf("unknown command %q", args[0])}
+}

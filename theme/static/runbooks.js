@@ -1,0 +1,1 @@
+// Runbooks: progressive enhancements for the reading experience.
