@@ -29,6 +29,7 @@ import (
 	"github.com/arcaapi/runbooks/build/meta"
 	"github.com/arcaapi/runbooks/build/output"
 	"github.com/arcaapi/runbooks/build/page"
+	"github.com/arcaapi/runbooks/build/publish"
 	"github.com/arcaapi/runbooks/theme"
 )
 
@@ -205,6 +206,7 @@ func Parse(ctx context.Context, src fs.FS, cfg Config, hl markdown.Highlighter) 
 			site.Title = pg.Meta.Title
 		}
 	}
+	probs = append(probs, publish.Check(site.Pages)...)
 	probs = append(probs, check.Run(check.Input{Pages: site.Pages, Assets: tree.Assets, Dirs: tree.Dirs, Now: now, Base: base})...)
 	diag.Sort(probs)
 	site.Problems = probs

@@ -9,6 +9,8 @@ import (
 
 	"github.com/arcaapi/runbooks/build/link"
 	"github.com/arcaapi/runbooks/build/page"
+	"github.com/arcaapi/runbooks/build/publish"
+	"github.com/arcaapi/runbooks/build/search"
 	"github.com/arcaapi/runbooks/build/render"
 )
 
@@ -66,6 +68,19 @@ func Render(ctx context.Context, site *Site, cfg Config, live bool, w Writer) er
 	}
 	if err := w.WriteFile("404.html", buf.Bytes()); err != nil {
 		return err
+	}
+	extra, err := search.Files(site.Pages)
+	if err != nil {
+		return err
+	}
+	pub, err := publish.Files(publish.Input{Pages: site.Pages, Base: r.Base(), Now: site.Now, Renderer: r})
+	if err != nil {
+		return err
+	}
+	for _, f := range append(extra, pub...) {
+		if err := w.WriteFile(f.Name, f.Data); err != nil {
+			return err
+		}
 	}
 	for _, a := range site.Tree.Assets {
 		data, err := fs.ReadFile(site.Src, a)

@@ -203,3 +203,9 @@ func URLOf(path string) string {
 	}
 	return p + "/"
 }
+
+// File is a file of the built site: a slash path and its content.
+type File struct {
+	Name string
+	Data []byte
+}

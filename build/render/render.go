@@ -41,17 +41,11 @@ type Site struct {
 	Pages     []*page.Page
 }
 
-// File is a file of the site: a slash path and its content.
-type File struct {
-	Name string
-	Data []byte
-}
-
 // Renderer renders pages of one site. It is safe for concurrent use.
 type Renderer struct {
 	site   Site
 	tmpl   *template.Template
-	files  []File
+	files  []page.File
 	assets map[string]string // theme file name → site path (fingerprinted)
 	groups [page.NumGroups][]*page.Page
 	pos    map[*page.Page]int // index of a page within its group
@@ -105,7 +99,7 @@ func (r *Renderer) loadStatic(themeFS fs.FS) error {
 			out = "assets/" + strings.TrimSuffix(name, ext) + "." + hex.EncodeToString(sum[:])[:10] + ext
 		}
 		r.assets[name] = out
-		r.files = append(r.files, File{Name: out, Data: data})
+		r.files = append(r.files, page.File{Name: out, Data: data})
 	}
 	err := fs.WalkDir(themeFS, "static", func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
@@ -126,7 +120,10 @@ func (r *Renderer) loadStatic(themeFS fs.FS) error {
 }
 
 // Files returns the theme's static files as they are written to the site.
-func (r *Renderer) Files() []File { return r.files }
+func (r *Renderer) Files() []page.File { return r.files }
+
+// Base returns how the site's URLs are written.
+func (r *Renderer) Base() link.Base { return r.site.Base }
 
 // AssetPath returns the site path of a theme static file ("style.css").
 func (r *Renderer) AssetPath(name string) string { return r.assets[name] }
