@@ -10,8 +10,8 @@ import (
 	"github.com/arcaapi/runbooks/build/link"
 	"github.com/arcaapi/runbooks/build/page"
 	"github.com/arcaapi/runbooks/build/publish"
-	"github.com/arcaapi/runbooks/build/search"
 	"github.com/arcaapi/runbooks/build/render"
+	"github.com/arcaapi/runbooks/build/search"
 )
 
 // Render renders the parsed site and writes every file of it to w: pages
