@@ -29,6 +29,27 @@ func newFlags(name, args, summary, examples string) *flagSet {
 	}}
 }
 
+// parseArgs parses flags that may come before or after the positional
+// arguments, and returns the positional ones.
+func (fs *flagSet) parseArgs(e env, args []string) ([]string, error) {
+	var pos []string
+	for {
+		err := fs.Parse(args)
+		switch {
+		case errors.Is(err, flag.ErrHelp):
+			fs.usage(e.stdout)
+			return nil, errHelp
+		case err != nil:
+			return nil, &exitError{exitUsage, fmt.Errorf("%v (run \"runbooks %s -h\" for usage)", err, fs.Name())}
+		}
+		if fs.NArg() == 0 {
+			return pos, nil
+		}
+		pos = append(pos, fs.Arg(0))
+		args = fs.Args()[1:]
+	}
+}
+
 // parse parses args: -h prints the usage on stdout; a bad flag or a stray
 // argument is a usage error.
 func (fs *flagSet) parse(e env, args []string) error {

@@ -8,7 +8,3 @@ import (
 func runServe(ctx context.Context, e env, args []string) error {
 	return &exitError{exitUsage, errors.New("not yet")}
 }
-
-func runNew(ctx context.Context, e env, args []string) error {
-	return &exitError{exitUsage, errors.New("not yet")}
-}
