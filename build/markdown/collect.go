@@ -189,7 +189,11 @@ func (s *state) link(n ast.Node, src []byte) {
 		}
 	case *ast.AutoLink:
 		label := n.Label(src)
-		s.addRef(page.AutoLink, string(n.URL(src)), s.find(n, src, label))
+		at := s.find(n, src, label)
+		if at > 0 && src[at-1] == '<' {
+			at--
+		}
+		s.addRef(page.AutoLink, string(n.URL(src)), at)
 	}
 }
 

@@ -67,6 +67,12 @@ func Safe(out, src string) error {
 		return err
 	}
 	absOut = resolve(absOut)
+	if filepath.Dir(absOut) == absOut {
+		return fmt.Errorf("refusing to write output to %s: it is the file-system root", out)
+	}
+	if home, err := os.UserHomeDir(); err == nil && resolve(home) == absOut {
+		return fmt.Errorf("refusing to write output to %s: it is the home folder", out)
+	}
 	if absSrc, err := filepath.Abs(src); err == nil && src != "" {
 		absSrc = resolve(absSrc)
 		if within(absOut, absSrc) {
@@ -75,12 +81,6 @@ func Safe(out, src string) error {
 		if within(absSrc, absOut) {
 			return fmt.Errorf("refusing to write output to %s: it holds the source folder %s", out, src)
 		}
-	}
-	if filepath.Dir(absOut) == absOut {
-		return fmt.Errorf("refusing to write output to %s: it is the file-system root", out)
-	}
-	if home, err := os.UserHomeDir(); err == nil && resolve(home) == absOut {
-		return fmt.Errorf("refusing to write output to %s: it is the home folder", out)
 	}
 	entries, err := os.ReadDir(absOut)
 	switch {

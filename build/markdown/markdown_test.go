@@ -1,0 +1,108 @@
+package markdown_test
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/arcaapi/runbooks/build/highlight"
+	"github.com/arcaapi/runbooks/build/markdown"
+)
+
+func render(body string, bodyLine int) markdown.Output {
+	r := markdown.New(highlight.New(nil))
+	return r.Render(markdown.Input{Path: "x.md", Body: []byte(body), BodyLine: bodyLine})
+}
+
+// TestRefPositions checks that every kind of link is found at the line and
+// column of its first character in the file, and that text that only looks
+// like a link is not collected.
+func TestRefPositions(t *testing.T) {
+	for _, c := range []struct {
+		name, body string
+		want       []string // "kind dest line:col"
+	}{
+		{"inline", "See [the *doc*](a.md#b) now.\n", []string{"0 a.md#b 5:5"}},
+		{"image", "x ![alt](i.png)\n", []string{"1 i.png 5:3"}},
+		{"empty text", "go [](a.md)\n", []string{"0 a.md 5:4"}},
+		{"reference", "Use [pool][p] and [p].\n\n[p]: db/pool.md#notes\n", []string{"0 db/pool.md#notes 5:5", "0 db/pool.md#notes 5:19"}},
+		{"autolinks", "<https://x.y> and www.example.com\n", []string{"2 https://x.y 5:1", "2 http://www.example.com 5:19"}},
+		{"second line", "one\ntwo [l](b.md)\n", []string{"0 b.md 6:5"}},
+		{"unicode columns", "Café ☕ [l](b.md)\n", []string{"0 b.md 5:8"}},
+		{"table cell", "| a | b |\n|---|---|\n| [x](t.md) | y |\n", []string{"0 t.md 7:3"}},
+		{"heading", "## See [h](h.md)\n", []string{"0 h.md 5:8"}},
+		{"not links", "`[a](code.md)`\n\n```\n[b](fence.md)\n```\n\n    [c](indented.md)\n\n\\[d](escaped.md)\n\n<!-- [e](comment.md) -->\n", nil},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			out := render(c.body, 5)
+			var got []string
+			for _, r := range out.Refs {
+				got = append(got, fmt.Sprintf("%d %s %d:%d", r.Kind, r.Dest, r.Line, r.Col))
+			}
+			if strings.Join(got, "|") != strings.Join(c.want, "|") {
+				t.Errorf("refs = %q, want %q", got, c.want)
+			}
+		})
+	}
+}
+
+func TestCodeBlockFacts(t *testing.T) {
+	body := "# T\n\n```markdown\n```bash\nls\n```\n\n````markdown\n```bash\nls\n```\n````\n\n```sql\nDROP TABLE x;\n```\n\n```bash\nnever closed\n"
+	out := render(body, 1)
+	// ```markdown, then the inner ```bash line (content: a fence with an
+	// info string cannot close a block), then ``` closes it at line 6.
+	if len(out.Code) != 4 {
+		t.Fatalf("code blocks = %+v", out.Code)
+	}
+	c0 := out.Code[0]
+	if c0.Lang != "markdown" || c0.Line != 3 || !c0.Closed || fmt.Sprint(c0.InnerFences) != "[4]" {
+		t.Errorf("nested fence block = %+v", c0)
+	}
+	var sql, last = out.Code[len(out.Code)-2], out.Code[len(out.Code)-1]
+	if sql.Lang != "sql" || !sql.Destructive || !sql.Closed {
+		t.Errorf("sql block = %+v", sql)
+	}
+	if last.Lang != "bash" || last.Closed {
+		t.Errorf("unclosed block = %+v, want Closed false", last)
+	}
+	for _, cb := range out.Code {
+		if cb.Lang == "markdown" && cb.Line == 8 && len(cb.InnerFences) != 0 {
+			t.Errorf("```` block reports inner fences %v", cb.InnerFences)
+		}
+	}
+}
+
+func TestDestructive(t *testing.T) {
+	for code, want := range map[string]bool{
+		"kubectl -n arca-prod delete pod api-1":           true,
+		"kubectl -n arca-prod get pods":                   false,
+		"helm rollback arca-api 41 -n arca-prod":          true,
+		"redis-cli FLUSHALL":                              true,
+		"SELECT pg_terminate_backend(pid) FROM x;":        true,
+		"rm -rf /tmp/heap":                                true,
+		"TRUNCATE webhook_deliveries;":                    true,
+		"kubectl rollout undo deployment/arca-api":        true,
+		"kubectl rollout status deployment/arca-api":      false,
+		"SELECT count(*) FROM pg_stat_activity;":          false,
+		"# Estado del servicio: curl -s https://x/healthz": false,
+	} {
+		if got := markdown.IsDestructive([]byte(code)); got != want {
+			t.Errorf("IsDestructive(%q) = %v, want %v", code, got, want)
+		}
+	}
+}
+
+func TestSectionsAndTitle(t *testing.T) {
+	out := render("# Runbook: API *Down*\n\nintro\n\n## Symptoms\n\nInvoices fail with `503`.\n\n### Step 1\n\ncheck\n", 1)
+	if out.Title != "Runbook: API Down" {
+		t.Errorf("title = %q", out.Title)
+	}
+	var got []string
+	for _, s := range out.Sections {
+		got = append(got, s.ID+"="+s.Text)
+	}
+	want := []string{"runbook-api-down=intro", "symptoms=Invoices fail with 503.", "step-1=check"}
+	if strings.Join(got, "|") != strings.Join(want, "|") {
+		t.Errorf("sections = %q, want %q", got, want)
+	}
+}
