@@ -74,16 +74,16 @@ func TestCodeBlockFacts(t *testing.T) {
 
 func TestDestructive(t *testing.T) {
 	for code, want := range map[string]bool{
-		"kubectl -n arca-prod delete pod api-1":           true,
-		"kubectl -n arca-prod get pods":                   false,
-		"helm rollback arca-api 41 -n arca-prod":          true,
-		"redis-cli FLUSHALL":                              true,
-		"SELECT pg_terminate_backend(pid) FROM x;":        true,
-		"rm -rf /tmp/heap":                                true,
-		"TRUNCATE webhook_deliveries;":                    true,
-		"kubectl rollout undo deployment/arca-api":        true,
-		"kubectl rollout status deployment/arca-api":      false,
-		"SELECT count(*) FROM pg_stat_activity;":          false,
+		"kubectl -n arca-prod delete pod api-1":            true,
+		"kubectl -n arca-prod get pods":                    false,
+		"helm rollback arca-api 41 -n arca-prod":           true,
+		"redis-cli FLUSHALL":                               true,
+		"SELECT pg_terminate_backend(pid) FROM x;":         true,
+		"rm -rf /tmp/heap":                                 true,
+		"TRUNCATE webhook_deliveries;":                     true,
+		"kubectl rollout undo deployment/arca-api":         true,
+		"kubectl rollout status deployment/arca-api":       false,
+		"SELECT count(*) FROM pg_stat_activity;":           false,
 		"# Estado del servicio: curl -s https://x/healthz": false,
 	} {
 		if got := markdown.IsDestructive([]byte(code)); got != want {
