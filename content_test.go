@@ -1,9 +1,8 @@
-package runbooks_test
-
-// The tests in this file check the content of runbooks/ and the alerting
+// Package runbooks_test checks the content of runbooks/ and the alerting
 // rules in ops/prometheus, not the site generator: every planned runbook
 // exists and follows the template, code blocks are valid, links resolve,
 // and every alert that pages someone has exactly one runbook.
+package runbooks_test
 
 import (
 	"bufio"
@@ -103,6 +102,7 @@ type located struct {
 	text string
 }
 
+// heading is an ATX heading with its GitHub-style anchor id.
 type heading struct {
 	line  int
 	level int
@@ -110,6 +110,8 @@ type heading struct {
 	id    string
 }
 
+// codeBlock is a fenced code block; info is the first word of its info
+// string, the language.
 type codeBlock struct {
 	line int // line of the opening fence
 	info string
@@ -118,6 +120,15 @@ type codeBlock struct {
 
 // at formats a source position the way compilers do.
 func (p *page) at(line int) string { return fmt.Sprintf("%s:%d", p.path, line) }
+
+// keyAt is the position of a front matter key, or of the page's first line
+// when the key is missing.
+func (p *page) keyAt(key string) string {
+	if v, ok := p.front[key]; ok {
+		return p.at(v.line)
+	}
+	return p.at(1)
+}
 
 // parsePage splits src into front matter, headings, fenced blocks and links.
 // firstLine is the line number of src's first line in its file.
@@ -453,25 +464,25 @@ func checkFrontMatter(t *testing.T, p *page, kind, sev string) {
 		}
 	}
 	if v := p.front["type"]; v.text != kind {
-		t.Errorf("%s: type is %q, want %q", p.at(v.line), v.text, kind)
+		t.Errorf("%s: type is %q, want %q", p.keyAt("type"), v.text, kind)
 	}
 	if v, ok := p.front["severity"]; sev == "" && ok {
-		t.Errorf("%s: maintenance procedure has a severity", p.at(v.line))
+		t.Errorf("%s: maintenance procedure has a severity", p.keyAt("severity"))
 	} else if sev != "" && (v.text != sev || !severityName.MatchString(v.text)) {
-		t.Errorf("%s: severity is %q, want %q", p.at(v.line), v.text, sev)
+		t.Errorf("%s: severity is %q, want %q", p.keyAt("severity"), v.text, sev)
 	}
 	if v := p.front["last_updated"]; v.text != "" {
 		if _, err := time.Parse(time.DateOnly, v.text); err != nil {
-			t.Errorf("%s: last_updated %q is not a YYYY-MM-DD date", p.at(v.line), v.text)
+			t.Errorf("%s: last_updated %q is not a YYYY-MM-DD date", p.keyAt("last_updated"), v.text)
 		}
 	}
 	if v := p.front["review_every"]; v.text != "" {
 		if days, err := strconv.Atoi(v.text); err != nil || days <= 0 || days > 365 {
-			t.Errorf("%s: review_every %q is not a number of days between 1 and 365", p.at(v.line), v.text)
+			t.Errorf("%s: review_every %q is not a number of days between 1 and 365", p.keyAt("review_every"), v.text)
 		}
 	}
 	if kind == "incident" && len(p.alerts) == 0 {
-		t.Errorf("%s: incident runbook lists no alerts", p.at(p.front["alerts"].line))
+		t.Errorf("%s: incident runbook lists no alerts", p.keyAt("alerts"))
 	}
 	want := "Runbook: " + p.front["title"].text
 	if i := slices.IndexFunc(p.headings, func(h heading) bool { return h.level == 1 }); i >= 0 && p.headings[i].text != want {
@@ -547,7 +558,7 @@ func TestTemplateScaffold(t *testing.T) {
 		t.Fatalf("%s/template.md: missing", contentDir)
 	}
 	if _, ok := tmpl.front["severity"]; ok {
-		t.Errorf("%s: the template page must not have a severity", tmpl.at(tmpl.front["severity"].line))
+		t.Errorf("%s: the template page must not have a severity", tmpl.keyAt("severity"))
 	}
 	i := slices.IndexFunc(tmpl.blocks, func(b codeBlock) bool { return b.info == "markdown" })
 	if i < 0 {
