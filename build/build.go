@@ -15,6 +15,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -48,8 +49,9 @@ type Config struct {
 // Result is what a build or check found.
 type Result struct {
 	Problems []diag.Problem // sorted by file and line
-	Pages    int
-	Files    int // files written
+	Pages     int
+	Files     int // files written
+	Highlight highlight.Stats
 }
 
 // Errors returns the number of error-severity problems.
@@ -110,7 +112,7 @@ func Build(ctx context.Context, cfg Config) (Result, error) {
 	if err := dir.Commit(); err != nil {
 		return res, err
 	}
-	res.Files = w.n
+	res.Files, res.Highlight = w.n, hl.Stats()
 	_ = store.Save() // the cache is an optimisation; failing to save it is not a build failure
 	return res, nil
 }
@@ -170,6 +172,11 @@ type Site struct {
 	Problems []diag.Problem
 	Now      time.Time
 	Title    string
+
+	// What Update needs to redo only the pages that changed.
+	loadProbs []diag.Problem   // the load stage's problems
+	pageProbs [][]diag.Problem // each page's own problems, by index in Pages
+	base      link.Base
 }
 
 // Parse loads, parses and checks the site in src, parsing pages in parallel.
@@ -198,19 +205,28 @@ func Parse(ctx context.Context, src fs.FS, cfg Config, hl markdown.Highlighter) 
 	}); err != nil {
 		return nil, err
 	}
-	for _, pp := range perPage {
+	site.loadProbs, site.pageProbs, site.base = probs, perPage, base
+	site.check()
+	return site, nil
+}
+
+// check finishes a parsed site: it takes the title from the index page and
+// gathers every problem: the load stage's, each page's, and the whole-site
+// checks'.
+func (s *Site) check() {
+	probs := slices.Clone(s.loadProbs)
+	for _, pp := range s.pageProbs {
 		probs = append(probs, pp...)
 	}
-	for _, pg := range site.Pages {
+	for _, pg := range s.Pages {
 		if pg.URL == "" && pg.Meta.Title != "" {
-			site.Title = pg.Meta.Title
+			s.Title = pg.Meta.Title
 		}
 	}
-	probs = append(probs, publish.Check(site.Pages)...)
-	probs = append(probs, check.Run(check.Input{Pages: site.Pages, Assets: tree.Assets, Dirs: tree.Dirs, Now: now, Base: base})...)
+	probs = append(probs, publish.Check(s.Pages)...)
+	probs = append(probs, check.Run(check.Input{Pages: s.Pages, Assets: s.Tree.Assets, Dirs: s.Tree.Dirs, Now: s.Now, Base: s.base})...)
 	diag.Sort(probs)
-	site.Problems = probs
-	return site, nil
+	s.Problems = probs
 }
 
 // parallel runs f(0..n-1) on every core and stops early when ctx is done.

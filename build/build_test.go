@@ -13,6 +13,7 @@ import (
 
 	"github.com/arcaapi/runbooks/build"
 	"github.com/arcaapi/runbooks/build/diag"
+	"github.com/arcaapi/runbooks/build/page"
 )
 
 var buildDate = time.Date(2026, 11, 28, 0, 0, 0, 0, time.UTC)
@@ -70,17 +71,21 @@ func part(t *testing.T, html, open, close string) string {
 	return html[i : i+j+len(close)]
 }
 
+// sections are the template sections every runbook in these tests has, so
+// that only the problem a test is about is reported.
+const sections = "\n## Symptoms\n\n## Impact\n\n## Prerequisites\n\n## Diagnosis\n\n## Resolution\n\n## Rollback\n\n## Verification\n\n## Prevention\n\n## Related Runbooks\n"
+
 func runbook(title, sev, owner, date string) string {
-	return "---\ntitle: " + title + "\nseverity: " + sev + "\nowner: " + owner + "\nlast_updated: " + date + "\n---\n# " + title + "\n"
+	return "---\ntitle: " + title + "\nseverity: " + sev + "\nowner: " + owner + "\nlast_updated: " + date + "\n---\n# " + title + "\n" + sections
 }
 
 var tree = map[string]string{
 	"README.md":                 "---\ntitle: Ops Runbooks\n---\n# Ops Runbooks\n\nStart with [API down](api-down.md#step-2-check).\n",
 	"api-down.md":               runbook("API Down", "SEV1", "Platform", "2026-11-01") + "\n## Step 2: Check\n\nSee [pool](db/pool.md#notes), [the db folder](db/) and ![diagram](img/flow.png).\n",
-	"db/pool.md":                "# Pool Exhausted\n\n**Severity**: SEV2\n**Owner**: Data Team\n**Last Updated**: 2025-10-15\n\n## Notes\n\nBack to [the index](../README.md).\n",
+	"db/pool.md":                "# Pool Exhausted\n\n**Severity**: SEV2\n**Owner**: Data Team\n**Last Updated**: 2025-10-15\n\n## Notes\n\nBack to [the index](../README.md).\n" + sections,
 	"db/README.md":              "# Databases\n",
 	"cache.md":                  runbook("Cache Full", "SEV3", "Platform", "2026-11-20"),
-	"migrate.md":                "---\ntitle: Migrate\ntype: maintenance\nowner: Data Team\nlast_updated: 2026-11-20\n---\n# Migrate\n",
+	"migrate.md":                "---\ntitle: Migrate\ntype: maintenance\nowner: Data Team\nlast_updated: 2026-11-20\n---\n# Migrate\n" + sections,
 	"zz-alpha.md":               runbook("Alpha Outage", "SEV1", "Platform", "2026-11-20"),
 	"guide.md":                  "# Writing guide\n",
 	"img/flow.png":              "PNG",
@@ -90,7 +95,7 @@ var tree = map[string]string{
 	"notes/changes.md":          "# Changes\n",
 	"db/legacy/pool-old.md":     "# Old pool\n",
 	"db/legacy/README.md":       "# Legacy\n",
-	"maint/rotate-keys.md":      "---\ntitle: Rotate Keys\ntype: maintenance\nowner: Security\nlast_updated: 2026-11-20\n---\n# Rotate Keys\n",
+	"maint/rotate-keys.md":      "---\ntitle: Rotate Keys\ntype: maintenance\nowner: Security\nlast_updated: 2026-11-20\n---\n# Rotate Keys\n" + sections,
 	"other/with space/index.md": "# Spaced\n",
 }
 
@@ -98,15 +103,20 @@ func TestNavigationGroupsBySeverity(t *testing.T) {
 	out, _ := buildTree(t, tree, "")
 	nav := part(t, read(t, out, "api-down/index.html"), `<nav class="site-nav"`, "</nav>")
 	var groups []string
-	for _, m := range regexp.MustCompile(`badge badge-(sev1|sev2|sev3|maintenance|other)">([^<]+)</span>`).FindAllStringSubmatch(nav, -1) {
-		groups = append(groups, m[2])
+	for _, m := range regexp.MustCompile(`class="nav-group nav-(sev1|sev2|sev3|maintenance|other)`).FindAllStringSubmatch(nav, -1) {
+		groups = append(groups, m[1])
 	}
-	want := []string{"SEV1 Critical", "SEV2 High", "SEV3 Medium", "Maintenance procedures", "Other pages"}
+	want := []string{"sev1", "sev2", "sev3", "maintenance", "other"}
 	if strings.Join(groups, "|") != strings.Join(want, "|") {
 		t.Errorf("nav groups = %q, want %q", groups, want)
 	}
+	for g := page.SEV1; g < page.NumGroups; g++ {
+		if !strings.Contains(nav, g.Title()) {
+			t.Errorf("nav lacks the group title %q", g.Title())
+		}
+	}
 	sev1 := part(t, nav, `nav-sev1`, "</ul>")
-	if !strings.Contains(sev1, `<a href="index.html" aria-current="page">API Down</a>`) && !strings.Contains(sev1, `aria-current="page">API Down</a>`) {
+	if !strings.Contains(sev1, `aria-current="page">API Down</a>`) {
 		t.Errorf("current page not marked in SEV1 group:\n%s", sev1)
 	}
 	if strings.Index(sev1, "Alpha Outage") > strings.Index(sev1, "API Down") {
@@ -127,7 +137,7 @@ func TestMetadataFromFrontMatterAndTemplateLines(t *testing.T) {
 	out, _ := buildTree(t, tree, "")
 	pool := read(t, out, "db/pool/index.html")
 	meta := part(t, pool, `<dl class="runbook-meta">`, "</dl>")
-	for _, want := range []string{">SEV2<", "Data Team", "2025-10-15", "review overdue since 2026-01-13"} {
+	for _, want := range []string{"SEV2", "Data Team", "2025-10-15", "review overdue since 2026-01-13"} {
 		if !strings.Contains(meta, want) {
 			t.Errorf("db/pool metadata lacks %q:\n%s", want, meta)
 		}
@@ -142,7 +152,7 @@ func TestMetadataFromFrontMatterAndTemplateLines(t *testing.T) {
 	// Front matter wins over template lines.
 	out2, _ := buildTree(t, map[string]string{"x.md": runbook("X", "SEV3", "Front", "2026-11-01") + "\n**Severity**: SEV1\n**Owner**: Lines\n"}, "")
 	x := part(t, read(t, out2, "x/index.html"), `<dl class="runbook-meta">`, "</dl>")
-	if !strings.Contains(x, ">SEV3<") || !strings.Contains(x, "Front") {
+	if !strings.Contains(x, "SEV3") || strings.Contains(x, "SEV1") || !strings.Contains(x, "Front") {
 		t.Errorf("front matter did not win:\n%s", x)
 	}
 }
@@ -236,7 +246,7 @@ func TestErrorsArePositionedAndSorted(t *testing.T) {
 	}
 	var got []string
 	for _, p := range res.Problems {
-		if p.Severity == diag.Error {
+		if p.Severity == diag.Error && p.Rule != "missing-section" {
 			got = append(got, p.String())
 		}
 	}
@@ -382,4 +392,27 @@ func equal(a, b map[string]string) bool {
 		}
 	}
 	return true
+}
+
+func TestThemeOverride(t *testing.T) {
+	src := writeTree(t, map[string]string{"a.md": "# A\n"})
+	theme := writeTree(t, map[string]string{"static/style.css": "body { color: rebeccapurple; }\n"})
+	out := filepath.Join(t.TempDir(), "public")
+	if _, err := build.Build(context.Background(), build.Config{Src: src, Out: out, Theme: theme, Now: buildDate, NoCache: true}); err != nil {
+		t.Fatal(err)
+	}
+	css, _ := filepath.Glob(filepath.Join(out, "assets", "style.*.css"))
+	if len(css) != 1 || read(t, filepath.Dir(css[0]), filepath.Base(css[0])) != "body { color: rebeccapurple; }\n" {
+		t.Errorf("theme override not used: %v", css)
+	}
+	if !strings.Contains(read(t, out, "a/index.html"), "assets/"+filepath.Base(css[0])) {
+		t.Error("page does not link the overriding stylesheet")
+	}
+	// Files the override folder lacks still come from the default theme.
+	if js, _ := filepath.Glob(filepath.Join(out, "assets", "runbooks.*.js")); len(js) != 1 {
+		t.Errorf("default theme script missing: %v", js)
+	}
+	if _, err := build.Build(context.Background(), build.Config{Src: src, Out: out, Theme: filepath.Join(theme, "nope"), Now: buildDate, NoCache: true}); err == nil {
+		t.Error("a missing --theme folder was accepted")
+	}
 }

@@ -23,7 +23,7 @@ func style(dark bool) *chroma.Style {
 }
 
 // selector matches the start of each rule chroma writes: "/* c */ .chroma .k {".
-var selector = regexp.MustCompile(`(?m)^(/\*[^*]*\*/ )?\.chroma`)
+var selector = regexp.MustCompile(`(?m)^(/\*[^*]*\*/ )?\.(chroma|bg)\b`)
 
 // CSS returns the stylesheet for highlighted code: the light palette, and
 // the dark one applied under prefers-color-scheme: dark unless the reader
@@ -44,5 +44,5 @@ func CSS() []byte {
 }
 
 func scope(css []byte, prefix string) []byte {
-	return selector.ReplaceAll(css, []byte("$1"+prefix+" .chroma"))
+	return selector.ReplaceAll(css, []byte("${1}"+prefix+" .$2"))
 }

@@ -55,6 +55,21 @@ type Highlighter struct {
 	lexers  map[string]chroma.Lexer // misses cached as nil
 	blocks  map[key]*entry
 	memUsed int
+	stats   Stats
+}
+
+// Stats counts what a Highlighter did.
+type Stats struct {
+	Lexed     int // blocks run through a lexer
+	FromStore int // blocks taken from the persistent store
+	Reused    int // blocks identical to one already highlighted
+}
+
+// Stats returns the counts so far.
+func (h *Highlighter) Stats() Stats {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.stats
 }
 
 // New returns a Highlighter that reads and fills store, which may be nil.
@@ -84,17 +99,24 @@ func (h *Highlighter) Highlight(lang string, code []byte) (string, bool) {
 		if h.memUsed < memBudget {
 			h.blocks[k] = e
 		}
+	} else {
+		h.stats.Reused++
 	}
 	h.mu.Unlock()
 	e.once.Do(func() {
-		if s, ok := h.store.get(k); ok {
-			e.html = s
-		} else {
-			e.html = h.format(lexer, code)
-			h.store.put(k, e.html)
+		s, stored := h.store.get(k)
+		if !stored {
+			s = h.format(lexer, code)
+			h.store.put(k, s)
 		}
+		e.html = s
 		h.mu.Lock()
-		h.memUsed += len(e.html)
+		h.memUsed += len(s)
+		if stored {
+			h.stats.FromStore++
+		} else {
+			h.stats.Lexed++
+		}
 		h.mu.Unlock()
 	})
 	h.store.use(k)

@@ -46,7 +46,9 @@ func runBuild(ctx context.Context, e env, args []string) error {
 	case err != nil:
 		return &exitError{exitUsage, err}
 	}
-	fmt.Fprintf(e.stdout, "built %d pages into %s (%d files)\n", res.Pages, cfg.Out, res.Files)
+	hs := res.Highlight
+	fmt.Fprintf(e.stdout, "built %d pages into %s: %d files; code blocks: %d highlighted, %d from cache, %d repeats\n",
+		res.Pages, cfg.Out, res.Files, hs.Lexed, hs.FromStore, hs.Reused)
 	return nil
 }
 

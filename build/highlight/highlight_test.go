@@ -1,0 +1,92 @@
+package highlight
+
+import (
+	"strings"
+	"sync"
+	"testing"
+)
+
+func TestHighlight(t *testing.T) {
+	for _, c := range []struct {
+		name, lang, code string
+		known            bool
+		want             string
+	}{
+		{"bash", "bash", "echo \"hi\"\n", true, `<span class="nb">echo</span>`},
+		{"console prompt and output", "console", "$ ls\nfoo\n", true, `<span class="gp">$</span> ls`},
+		{"case of the language", "BASH", "echo\n", true, `<span class="nb">echo</span>`},
+		{"unknown language", "frobnicate", "<b>&</b>\n", false, "&lt;b&gt;&amp;&lt;/b&gt;\n"},
+		{"no language", "", "<i>\n", false, "&lt;i&gt;\n"},
+		{"huge line falls back to plain text", "bash", "echo " + strings.Repeat("a<", MaxLineBytes) + "\n", true, "echo a&lt;a&lt;"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			got, known := New(nil).Highlight(c.lang, []byte(c.code))
+			if known != c.known || !strings.Contains(got, c.want) {
+				t.Errorf("Highlight(%q) = %.120q, %v; want it to contain %q, known %v", c.lang, got, known, c.want, c.known)
+			}
+			if !c.known || strings.HasPrefix(c.name, "huge") {
+				if strings.Contains(got, "<span") {
+					t.Errorf("plain text has markup: %.120q", got)
+				}
+			}
+			if strings.Contains(got, "style=") {
+				t.Errorf("inline style in %q", got)
+			}
+		})
+	}
+}
+
+// TestIdenticalBlocksOnce highlights the same block from many goroutines, as
+// the parallel build does, and checks it was lexed once.
+func TestIdenticalBlocksOnce(t *testing.T) {
+	h := New(nil)
+	var wg sync.WaitGroup
+	for range 50 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			h.Highlight("bash", []byte("kubectl -n arca-prod get pods\n"))
+			h.Highlight("yaml", []byte("a: 1\n"))
+		}()
+	}
+	wg.Wait()
+	if s := h.Stats(); s.Lexed != 2 || s.Reused != 98 {
+		t.Errorf("stats = %+v, want 2 lexed and 98 reused", s)
+	}
+}
+
+func TestStorePersists(t *testing.T) {
+	dir := t.TempDir()
+	code := []byte("SELECT 1;\n")
+	s1 := Open(dir, "site")
+	want, _ := New(s1).Highlight("sql", code)
+	if err := s1.Save(); err != nil {
+		t.Fatal(err)
+	}
+	h2 := New(Open(dir, "site"))
+	got, _ := h2.Highlight("sql", code)
+	if got != want {
+		t.Errorf("from store = %q, want %q", got, want)
+	}
+	if s := h2.Stats(); s.FromStore != 1 || s.Lexed != 0 {
+		t.Errorf("second build stats = %+v, want the block from the store", s)
+	}
+	// Another site's store is separate, and a corrupt file is ignored.
+	if got := New(Open(dir, "other")); got.store.entries[keyOf("sql", code)] != "" {
+		t.Error("stores of two sites are shared")
+	}
+}
+
+func TestCSSHasBothPalettes(t *testing.T) {
+	css := string(CSS())
+	for _, want := range []string{
+		`html:not([data-theme="dark"]) .chroma .k`,
+		"@media (prefers-color-scheme: dark)",
+		`html:not([data-theme="light"]) .chroma .k`,
+		`html[data-theme="dark"] .chroma .k`,
+	} {
+		if !strings.Contains(css, want) {
+			t.Errorf("CSS lacks %s", want)
+		}
+	}
+}
