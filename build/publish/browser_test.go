@@ -1,0 +1,320 @@
+package publish_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"iter"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/arcaapi/runbooks/build"
+	"github.com/arcaapi/runbooks/build/publish"
+	"github.com/chromedp/cdproto/page"
+	"github.com/chromedp/chromedp"
+)
+
+// cspListener is added to every document before its own scripts run. It
+// reports Content-Security-Policy violations on the console, in order with
+// the page's other messages. (Scripts added through DevTools are not
+// subject to the page's policy.)
+const cspListener = `document.addEventListener("securitypolicyviolation", e => console.debug("securitypolicyviolation " + JSON.stringify({
+	directive: e.violatedDirective, blocked: e.blockedURI, source: e.sourceFile, line: e.lineNumber, sample: e.sample})));`
+
+// canary is a page that breaks the policy, served beside the site to prove
+// that the test sees violations.
+const canary = `<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>canary</title><link rel="icon" href="data:,">
+<script>document.title = "inline script ran";</script></head>
+<body><p style="color: red">inline style</p></body></html>`
+
+// TestBrowserCSP builds the repository's runbooks, serves them under a
+// sub-path with the headers of the generated _headers file, and opens every
+// page in Chromium: no page may break the Content-Security-Policy, log a
+// console error or throw.
+func TestBrowserCSP(t *testing.T) {
+	if testing.Short() {
+		t.Skip("browser test skipped in -short mode")
+	}
+	browser := findChromium()
+	if browser == "" {
+		t.Skip("browser test skipped: Chromium not found (no /usr/bin/chromium, no chromium on PATH); install it to run this test")
+	}
+
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	const prefix = "/ops/"
+	origin := "http://" + ln.Addr().String()
+	out := buildForBrowser(t, origin+prefix)
+	rules := parseHeaders(t, readFile(t, filepath.Join(out, publish.HeadersFile)))
+
+	files := http.StripPrefix(strings.TrimSuffix(prefix, "/"), http.FileServerFS(os.DirFS(out)))
+	srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		for name, value := range headersFor(rules, r.URL.Path) {
+			w.Header().Set(name, value)
+		}
+		if r.URL.Path == prefix+"csp-canary/" {
+			w.Header().Set("Content-Type", "text/html; charset=utf-8")
+			fmt.Fprint(w, canary)
+			return
+		}
+		files.ServeHTTP(w, r)
+	})}
+	go srv.Serve(ln)
+	t.Cleanup(func() { srv.Close() })
+
+	ctx, cancel := chromedp.NewExecAllocator(context.Background(),
+		chromedp.ExecPath(browser),
+		chromedp.Flag("headless", true),
+		chromedp.Flag("no-sandbox", true),
+		chromedp.Flag("disable-gpu", true),
+		chromedp.Flag("disable-quic", true),
+		chromedp.Flag("no-first-run", true),
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		// Tabs in the background keep full speed: the test uses several.
+		chromedp.Flag("disable-background-timer-throttling", true),
+		chromedp.Flag("disable-backgrounding-occluded-windows", true),
+		chromedp.Flag("disable-renderer-backgrounding", true),
+		chromedp.UserDataDir(t.TempDir()),
+	)
+	defer cancel()
+	ctx, cancelBrowser := chromedp.NewContext(ctx)
+	defer cancelBrowser()
+	if err := chromedp.Do(ctx); err != nil { // start the browser; tabs are opened from it
+		t.Fatalf("start Chromium: %v", err)
+	}
+
+	// The canary proves the listener works: without it a silent browser
+	// would pass every page.
+	v, err := newVisitor(ctx, origin)
+	if err != nil {
+		t.Fatalf("open a tab: %v", err)
+	}
+	got, err := v.visit(prefix+"csp-canary/", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got.violations) == 0 {
+		t.Fatalf("the canary page's inline script and style were not reported as violations; the test cannot see CSP violations (messages: %v)", got.all)
+	}
+	v.close()
+
+	type visit struct{ path, land string }
+	var visits []visit
+	for _, f := range siteFiles(t, out) {
+		if !strings.HasSuffix(f, ".html") {
+			continue
+		}
+		p := prefix + strings.TrimSuffix(f, "index.html")
+		land := ""
+		if strings.HasPrefix(f, "alerts/") {
+			// The fallback page must land on the runbook the redirect names.
+			land = redirectTarget(t, out, p)
+		}
+		visits = append(visits, visit{p, land})
+	}
+	if len(visits) == 0 {
+		t.Fatal("no pages to visit")
+	}
+
+	// Visit the pages in a few tabs at once.
+	reports := make([]report, len(visits))
+	errs := make([]error, len(visits))
+	var tabs []*visitor
+	for range min(runtime.GOMAXPROCS(0), 4, len(visits)) {
+		v, err := newVisitor(ctx, origin)
+		if err != nil {
+			t.Fatalf("open a tab: %v", err)
+		}
+		defer v.close()
+		tabs = append(tabs, v)
+	}
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for _, v := range tabs {
+		wg.Go(func() {
+			for i := range next {
+				reports[i], errs[i] = v.visit(visits[i].path, visits[i].land)
+			}
+		})
+	}
+	for i := range visits {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	for i, vi := range visits {
+		if errs[i] != nil {
+			t.Errorf("%s: %v", vi.path, errs[i])
+			continue
+		}
+		for _, m := range reports[i].violations {
+			t.Errorf("%s: Content-Security-Policy violation: %s", vi.path, m)
+		}
+		for _, m := range reports[i].errors {
+			t.Errorf("%s: %s", vi.path, m)
+		}
+	}
+	t.Logf("visited %d pages", len(visits))
+}
+
+// findChromium returns the path of Chromium, or "" when there is none.
+func findChromium() string {
+	if p, err := exec.LookPath("chromium"); err == nil {
+		return p
+	}
+	if _, err := os.Stat("/usr/bin/chromium"); err == nil {
+		return "/usr/bin/chromium"
+	}
+	return ""
+}
+
+// buildForBrowser builds the repository's runbooks for baseURL. When they
+// have content errors (they are being written), it builds the fixture tree
+// instead and says so.
+func buildForBrowser(t *testing.T, baseURL string) string {
+	t.Helper()
+	out := filepath.Join(t.TempDir(), "public")
+	cfg := build.Config{Src: filepath.Join(repoRoot, "runbooks"), Out: out, BaseURL: baseURL, Now: now, NoCache: true}
+	res, err := build.Build(context.Background(), cfg)
+	if errors.Is(err, build.ErrContent) {
+		t.Logf("runbooks/ has %d errors; testing the fixture tree instead:", res.Errors())
+		for _, p := range res.Problems {
+			t.Log("  ", p)
+		}
+		src := filepath.Join(t.TempDir(), "runbooks")
+		writeTree(t, src, fixture)
+		cfg.Src = src
+		_, err = build.Build(context.Background(), cfg)
+	}
+	if err != nil {
+		t.Fatalf("build: %v", err)
+	}
+	return out
+}
+
+// redirectTarget returns where _redirects sends the request path from.
+func redirectTarget(t *testing.T, out, from string) string {
+	t.Helper()
+	for _, line := range strings.Split(readFile(t, filepath.Join(out, publish.RedirectsFile)), "\n") {
+		if f := strings.Fields(line); len(f) == 3 && f[0] == from {
+			return f[1]
+		}
+	}
+	t.Fatalf("no redirect from %s", from)
+	return ""
+}
+
+// visitor opens pages in a tab of its own and sorts what the browser said.
+type visitor struct {
+	ctx    context.Context
+	cancel context.CancelFunc
+	origin string
+	msgs   func() (chromedp.ConsoleMessage, error, bool)
+	stop   func()
+	n      int
+}
+
+// newVisitor opens a tab of the browser of ctx that reports CSP violations.
+func newVisitor(browser context.Context, origin string) (*visitor, error) {
+	ctx, cancel := chromedp.NewContext(browser)
+	v := &visitor{ctx: ctx, cancel: cancel, origin: origin}
+	v.msgs, v.stop = iter.Pull2(chromedp.Console(ctx))
+	if _, err := chromedp.Call(ctx, page.AddScriptToEvaluateOnNewDocument, page.AddScriptToEvaluateOnNewDocumentParams{Source: cspListener}); err != nil {
+		v.close()
+		return nil, err
+	}
+	return v, nil
+}
+
+// close closes the tab.
+func (v *visitor) close() {
+	v.stop()
+	v.cancel()
+}
+
+// report is what the browser said while showing a page.
+type report struct {
+	violations []string
+	errors     []string
+	all        []string
+}
+
+// visit opens the page at the request path p. When land is not "", the page
+// must send the browser on to that path. It returns the messages logged
+// until the page settled.
+func (v *visitor) visit(p, land string) (report, error) {
+	var r report
+	ctx, cancel := context.WithTimeout(v.ctx, 20*time.Second)
+	defer cancel()
+	resp, err := chromedp.Run(ctx, chromedp.NavigateResponse(v.origin+p))
+	if err != nil {
+		return r, err
+	}
+	if resp.Status != http.StatusOK {
+		r.errors = append(r.errors, fmt.Sprintf("status %d", resp.Status))
+	}
+	if csp, _ := resp.Headers["Content-Security-Policy"].(string); !strings.Contains(csp, "default-src 'self'") {
+		r.errors = append(r.errors, fmt.Sprintf("served without the Content-Security-Policy (headers %v)", resp.Headers))
+	}
+	if land != "" {
+		if err := waitFor(ctx, land); err != nil {
+			return r, err
+		}
+	}
+	// Let late events (timers, fetches, violation reports) arrive, then
+	// mark the end of this page's messages.
+	v.n++
+	barrier := fmt.Sprintf("runbooks-test-barrier-%d", v.n)
+	if _, err := chromedp.Run(ctx, chromedp.Evaluate[chromedp.Void](
+		`new Promise(r => setTimeout(r, 100)).then(() => console.debug(`+fmt.Sprintf("%q", barrier)+`))`, chromedp.EvalAwaitPromise)); err != nil {
+		return r, err
+	}
+	for {
+		m, err, ok := v.msgs()
+		if !ok || err != nil {
+			return r, fmt.Errorf("console closed before the page settled: %v", err)
+		}
+		if m.Text == barrier {
+			return r, nil
+		}
+		s := m.String()
+		if m.URL != "" {
+			s += fmt.Sprintf(" (%s:%d)", m.URL, m.Line+1)
+		}
+		r.all = append(r.all, s)
+		switch {
+		case strings.HasPrefix(m.Text, "securitypolicyviolation "), strings.Contains(m.Text, "Content Security Policy"):
+			r.violations = append(r.violations, s)
+		case m.Type == chromedp.ConsoleError, m.IsException():
+			r.errors = append(r.errors, s)
+		}
+	}
+}
+
+// waitFor waits until the tab shows the request path want.
+func waitFor(ctx context.Context, want string) error {
+	last := ""
+	for ctx.Err() == nil {
+		loc, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.readyState === "complete" ? location.pathname : ""`))
+		if err == nil && loc == want {
+			return nil
+		}
+		if err == nil && loc != "" {
+			last = loc
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	return fmt.Errorf("the browser did not go on to %s (last at %q)", want, last)
+}
