@@ -18,14 +18,18 @@ import (
 	"github.com/arcaapi/runbooks/build/slug"
 )
 
-// TemplatePage is the page of the source tree that holds the template, in
-// its first ````markdown fenced block.
+// TemplatePage is the page of the source tree that holds the templates:
+// its first ````markdown fenced block is the incident runbook template, an
+// optional second one the maintenance procedure template.
 const TemplatePage = "template.md"
 
 // fallback is the template used when the source tree has no template page.
 //
 //go:embed fallback.md
 var fallback string
+
+//go:embed fallback-maintenance.md
+var fallbackMaintenance string
 
 // Request describes the runbook to create.
 type Request struct {
@@ -42,7 +46,7 @@ func Create(src string, req Request) (string, error) {
 	if err := req.validate(); err != nil {
 		return "", err
 	}
-	tmpl, err := Template(os.DirFS(src))
+	tmpl, err := Template(os.DirFS(src), req.Type)
 	if err != nil {
 		return "", err
 	}
@@ -107,26 +111,33 @@ func FileName(title string) string {
 	return s + ".md"
 }
 
-// Template returns the template from the template page of fsys, or the
-// built-in one when the tree has none.
-func Template(fsys fs.FS) (string, error) {
+// Template returns the template for a kind of runbook from the template
+// page of fsys, or the built-in one when the tree has none.
+func Template(fsys fs.FS, kind page.Kind) (string, error) {
 	data, err := fs.ReadFile(fsys, TemplatePage)
 	if errors.Is(err, fs.ErrNotExist) {
+		if kind == page.Maintenance {
+			return fallbackMaintenance, nil
+		}
 		return fallback, nil
 	}
 	if err != nil {
 		return "", err
 	}
-	block, ok := Extract(data)
-	if !ok {
+	blocks := Extract(data)
+	switch {
+	case len(blocks) == 0:
 		return "", fmt.Errorf("%s has no ````markdown fenced block to copy the template from", TemplatePage)
+	case kind == page.Maintenance && len(blocks) > 1:
+		return blocks[1], nil
 	}
-	return block, nil
+	return blocks[0], nil
 }
 
-// Extract returns the content of the first fenced block of data whose info
-// string is "markdown" or "md".
-func Extract(data []byte) (string, bool) {
+// Extract returns the content of the fenced blocks of data whose info
+// string is "markdown" or "md", in order. An unclosed block is left out.
+func Extract(data []byte) []string {
+	var blocks []string
 	lines := strings.SplitAfter(string(bytes.ReplaceAll(data, []byte("\r\n"), []byte("\n"))), "\n")
 	for i := 0; i < len(lines); i++ {
 		t := strings.TrimSpace(lines[i])
@@ -141,16 +152,20 @@ func Extract(data []byte) (string, bool) {
 			continue
 		}
 		var b strings.Builder
-		for j := i + 1; j < len(lines); j++ {
-			c := strings.TrimSpace(lines[j])
+		closed := false
+		for i++; i < len(lines); i++ {
+			c := strings.TrimSpace(lines[i])
 			if strings.HasPrefix(c, fence) && strings.Trim(c, fence[:1]) == "" {
-				return b.String(), true
+				closed = true
+				break
 			}
-			b.WriteString(lines[j])
+			b.WriteString(lines[i])
 		}
-		return "", false
+		if closed {
+			blocks = append(blocks, b.String())
+		}
 	}
-	return "", false
+	return blocks
 }
 
 func leading(s string, c byte) string {
