@@ -416,3 +416,20 @@ func TestThemeOverride(t *testing.T) {
 		t.Error("a missing --theme folder was accepted")
 	}
 }
+
+func TestSourceCannotReplaceGeneratedFiles(t *testing.T) {
+	for _, c := range []struct{ file, want string }{
+		{"robots.txt", "the generated site and robots.txt both write robots.txt"},
+		{"groups/sev1.md", "groups/sev1.md and the generated site both write groups/sev1/index.html"},
+	} {
+		src := writeTree(t, map[string]string{"a.md": "# A\n", c.file: "# mine\n"})
+		out := filepath.Join(t.TempDir(), "public")
+		_, err := build.Build(context.Background(), build.Config{Src: src, Out: out, Now: buildDate, NoCache: true})
+		if !errors.Is(err, build.ErrContent) || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s: err = %v, want %q", c.file, err, c.want)
+		}
+		if _, err := os.Stat(out); err == nil {
+			t.Errorf("%s: output written despite the clash", c.file)
+		}
+	}
+}

@@ -23,11 +23,7 @@ func Render(ctx context.Context, site *Site, cfg Config, live bool, w Writer) er
 	if err != nil {
 		return err
 	}
-	for _, f := range r.Files() {
-		if err := w.WriteFile(f.Name, f.Data); err != nil {
-			return err
-		}
-	}
+	claims := newClaims(w)
 	var mu sync.Mutex
 	var firstErr error
 	fail := func(err error) {
@@ -44,7 +40,7 @@ func Render(ctx context.Context, site *Site, cfg Config, live bool, w Writer) er
 			fail(fmt.Errorf("render %s: %w", p.Path, err))
 			return
 		}
-		if err := w.WriteFile(p.URL+"index.html", buf.Bytes()); err != nil {
+		if err := claims.by(p.Path).WriteFile(p.URL+"index.html", buf.Bytes()); err != nil {
 			fail(err)
 		}
 	}); err != nil {
@@ -52,6 +48,24 @@ func Render(ctx context.Context, site *Site, cfg Config, live bool, w Writer) er
 	}
 	if firstErr != nil {
 		return firstErr
+	}
+	return RenderFiles(site, r, claims)
+}
+
+// RenderFiles writes every file of the site but its pages: the theme's
+// assets, the group pages, the 404 page, the search index, the hosting
+// files and the source tree's other files. The preview server keeps these
+// in memory and renders pages on request.
+func RenderFiles(site *Site, r *render.Renderer, out Writer) error {
+	claims, ok := out.(*claims)
+	if !ok {
+		claims = newClaims(out)
+	}
+	w := claims.by("the generated site")
+	for _, f := range r.Files() {
+		if err := w.WriteFile(f.Name, f.Data); err != nil {
+			return err
+		}
 	}
 	for g := range page.NumGroups {
 		var buf bytes.Buffer
@@ -67,6 +81,13 @@ func Render(ctx context.Context, site *Site, cfg Config, live bool, w Writer) er
 		return err
 	}
 	if err := w.WriteFile("404.html", buf.Bytes()); err != nil {
+		return err
+	}
+	var sbuf bytes.Buffer
+	if err := r.Search(&sbuf); err != nil {
+		return err
+	}
+	if err := w.WriteFile(render.SearchURL+"index.html", sbuf.Bytes()); err != nil {
 		return err
 	}
 	extra, err := search.Files(site.Pages)
@@ -87,11 +108,48 @@ func Render(ctx context.Context, site *Site, cfg Config, live bool, w Writer) er
 		if err != nil {
 			return fmt.Errorf("copy %s: %w", a, err)
 		}
-		if err := w.WriteFile(a, data); err != nil {
+		if err := claims.by(a).WriteFile(a, data); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// claims passes files on to a Writer and refuses a second file at the same
+// path, so a source file can never silently replace a generated one (a
+// runbooks/robots.txt, a page at groups/sev1.md) or another source's.
+type claims struct {
+	w     Writer
+	mu    sync.Mutex
+	owner map[string]string
+}
+
+func newClaims(w Writer) *claims { return &claims{w: w, owner: map[string]string{}} }
+
+// by returns a Writer whose files are claimed by owner.
+func (c *claims) by(owner string) Writer { return claimant{c, owner} }
+
+// WriteFile writes a generated file.
+func (c *claims) WriteFile(name string, data []byte) error {
+	return c.by("the generated site").WriteFile(name, data)
+}
+
+type claimant struct {
+	c     *claims
+	owner string
+}
+
+func (cl claimant) WriteFile(name string, data []byte) error {
+	cl.c.mu.Lock()
+	first, taken := cl.c.owner[name]
+	if !taken {
+		cl.c.owner[name] = cl.owner
+	}
+	cl.c.mu.Unlock()
+	if taken {
+		return fmt.Errorf("%w: %s and %s both write %s; rename or move %s", ErrContent, first, cl.owner, name, cl.owner)
+	}
+	return cl.c.w.WriteFile(name, data)
 }
 
 // NewRenderer returns the renderer for a parsed site.
