@@ -15,6 +15,7 @@ type Data struct {
 	H1       template.HTML  // the page's leading H1, if it has one
 	Body     template.HTML  // the rendered Markdown after it
 	TOC      []page.Heading // H2 and H3 headings, for a table of contents
+	Contents []TOCItem      // the same, H3 headings under their H2
 	Index    []Table        // the index page: every runbook by group
 	Group    *Table         // a group page: every page of the group
 	Redirect string         // alert pages: the runbook to go to
@@ -25,6 +26,7 @@ type SiteData struct {
 	Title     string
 	Root      string            // href of the site root folder: "../../" or "/ops/"
 	Home      string            // href of the index page
+	Search    string            // href of the search page
 	Asset     map[string]string // theme static file name → href
 	Live      bool
 	BuildDate string
@@ -101,6 +103,7 @@ func (r *Renderer) data(from string) Data {
 		Title:     r.site.Title,
 		Root:      strings.TrimSuffix(root, "index.html"),
 		Home:      root,
+		Search:    b.Href(from, SearchURL),
 		Asset:     asset,
 		Live:      r.site.Live,
 		BuildDate: r.site.BuildDate.Format(page.DateLayout),
@@ -135,13 +138,9 @@ func (r *Renderer) info(p *page.Page) PageInfo {
 	return pi
 }
 
-// nav returns the navigation as seen from page cur (nil for pages that are
-// not in it).
-func (r *Renderer) nav(cur *page.Page) []NavGroup {
-	from := ""
-	if cur != nil {
-		from = cur.URL
-	}
+// nav returns the navigation as seen from the page at site path from,
+// which is cur, or nil for pages that are not in it.
+func (r *Renderer) nav(from string, cur *page.Page) []NavGroup {
 	var out []NavGroup
 	for gi, pages := range r.groups {
 		g := page.Group(gi)
@@ -194,6 +193,25 @@ func (r *Renderer) table(g page.Group, from string) Table {
 		t.Rows = append(t.Rows, row)
 	}
 	return t
+}
+
+// TOCItem is an entry of the table of contents and the entries under it.
+type TOCItem struct {
+	page.Heading
+	Children []page.Heading
+}
+
+// contents nests the H3 headings of a table of contents under their H2.
+func contents(hs []page.Heading) []TOCItem {
+	var out []TOCItem
+	for _, h := range hs {
+		if h.Level > 2 && len(out) > 0 {
+			out[len(out)-1].Children = append(out[len(out)-1].Children, h)
+			continue
+		}
+		out = append(out, TOCItem{Heading: h})
+	}
+	return out
 }
 
 // toc returns the H2 and H3 headings of a page long enough to need a table

@@ -58,7 +58,7 @@ func New(themeFS fs.FS, site Site) (*Renderer, error) {
 	if err != nil {
 		return nil, fmt.Errorf("theme: %w", err)
 	}
-	for _, name := range []string{"page.html", "404.html", "alert.html"} {
+	for _, name := range []string{"page.html", "404.html", "alert.html", "search.html"} {
 		if tmpl.Lookup(name) == nil {
 			return nil, fmt.Errorf("theme: templates/%s is missing", name)
 		}
@@ -105,11 +105,15 @@ func (r *Renderer) loadStatic(themeFS fs.FS) error {
 		if err != nil || d.IsDir() {
 			return err
 		}
+		name := strings.TrimPrefix(p, "static/")
+		if name == "live.js" || name == "live.css" {
+			return nil // the preview server's reload client: serve serves it, no built site carries it
+		}
 		data, err := fs.ReadFile(themeFS, p)
 		if err != nil {
 			return err
 		}
-		add(strings.TrimPrefix(p, "static/"), data)
+		add(name, data)
 		return nil
 	})
 	if err != nil {
@@ -137,8 +141,9 @@ func (r *Renderer) Page(w io.Writer, p *page.Page) error {
 	d.Page = r.info(p)
 	// goldmark's output: raw HTML is omitted and dangerous URLs dropped.
 	d.H1, d.Body = template.HTML(p.H1), template.HTML(p.Body)
-	d.Nav = r.nav(p)
+	d.Nav = r.nav(p.URL, p)
 	d.TOC = toc(p.Headings)
+	d.Contents = contents(d.TOC)
 	if p.URL == "" {
 		for g := range page.NumGroups {
 			if g == page.Other || len(r.groups[g]) == 0 {
@@ -155,7 +160,7 @@ func (r *Renderer) Group(w io.Writer, g page.Group) error {
 	u := GroupURL(g)
 	d := r.data(u)
 	d.Page = PageInfo{Title: g.Title(), URL: u, Canonical: r.site.Base.Abs(u)}
-	d.Nav = r.nav(nil)
+	d.Nav = r.nav(u, nil)
 	t := r.table(g, u)
 	d.Group = &t
 	return r.exec(w, "page.html", d)
@@ -166,8 +171,20 @@ func (r *Renderer) Group(w io.Writer, g page.Group) error {
 func (r *Renderer) NotFound(w io.Writer) error {
 	d := r.data("")
 	d.Page = PageInfo{Title: "Page not found"}
-	d.Nav = r.nav(nil)
+	d.Nav = r.nav("", nil)
 	return r.exec(w, "404.html", d)
+}
+
+// SearchURL is the site path of the search page.
+const SearchURL = "search/"
+
+// Search renders the search page: the theme's script shows the results of
+// its ?q= query there; without JavaScript it lists the group pages.
+func (r *Renderer) Search(w io.Writer) error {
+	d := r.data(SearchURL)
+	d.Page = PageInfo{Title: "Search", URL: SearchURL, Canonical: r.site.Base.Abs(SearchURL)}
+	d.Nav = r.nav(SearchURL, nil)
+	return r.exec(w, "search.html", d)
 }
 
 // Alert renders the fallback page of an alert URL that sends the reader on
