@@ -48,10 +48,11 @@ type Config struct {
 
 // Result is what a build or check found.
 type Result struct {
-	Problems []diag.Problem // sorted by file and line
+	Problems  []diag.Problem // sorted by file and line
 	Pages     int
 	Files     int // files written
 	Highlight highlight.Stats
+	Site      *Site // the parsed site, from Check: for the checks a command adds
 }
 
 // Errors returns the number of error-severity problems.
@@ -127,7 +128,7 @@ func Check(ctx context.Context, cfg Config) (Result, error) {
 	if err != nil {
 		return Result{}, err
 	}
-	return Result{Problems: site.Problems, Pages: len(site.Pages)}, nil
+	return Result{Problems: site.Problems, Pages: len(site.Pages), Site: site}, nil
 }
 
 // openSource opens the source folder so that symlinks cannot lead out of it.

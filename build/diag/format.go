@@ -91,8 +91,11 @@ func Write(w io.Writer, f Format, root string, ps []Problem, files int) error {
 	}
 }
 
+// join returns the path of file, relative to root, from the working
+// folder. An absolute file (a rule file named by an absolute path) stays
+// as it is.
 func join(root, file string) string {
-	if root == "" || root == "." {
+	if root == "" || root == "." || path.IsAbs(file) {
 		return file
 	}
 	return path.Join(strings.ReplaceAll(root, "\\", "/"), file)

@@ -29,14 +29,21 @@ type Result struct {
 }
 
 // Parse reads the metadata of the file at path (used to name it in
-// problems). A file that cannot be read as a page at all (invalid UTF-8)
-// gives an error problem and an empty body.
+// problems). A file that cannot be read as a page at all (invalid UTF-8,
+// or past the limits in limits.go) gives an error problem and an empty
+// body.
 func Parse(path string, data []byte) Result {
 	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
 	if bytes.IndexByte(data, '\r') >= 0 {
 		data = bytes.ReplaceAll(data, []byte("\r\n"), []byte("\n"))
 	}
 	r := Result{Body: data, BodyLine: 1, Meta: page.Meta{ReviewEvery: page.DefaultReviewDays}}
+	if len(data) > MaxPageBytes {
+		r.Problems = append(r.Problems, diag.Errorf(path, 1, 1, "page-limit",
+			"page is %.1f MB, more than the %d MB a page may have", float64(len(data))/(1<<20), MaxPageBytes>>20))
+		r.Body = nil
+		return r
+	}
 	if !utf8.Valid(data) {
 		line, col := invalidUTF8(data)
 		r.Problems = append(r.Problems, diag.Errorf(path, line, col, "invalid-utf8", "file is not valid UTF-8"))
@@ -50,11 +57,15 @@ func Parse(path string, data []byte) Result {
 		return r
 	}
 	r.Body, r.BodyLine = body, bodyLine
+	if !p.checkLimits(body, bodyLine) {
+		r.Body = nil
+	}
 	set := p.templateLines(body, bodyLine)
 	if fm != nil {
 		p.frontMatter(fm, set)
 	}
 	p.finish(set)
+	r.Meta.LastUpdatedLine = set[fLastUpdated].line
 	return r
 }
 
@@ -145,7 +156,7 @@ func (p *parser) frontMatter(fm []byte, set *fieldSet) {
 	}
 	m := &p.r.Meta
 	for i := 0; i+1 < len(root.Content); i += 2 {
-		k, v := root.Content[i], deref(root.Content[i+1])
+		k, v := root.Content[i], aliased(root.Content[i+1])
 		line, col := fmLine+v.Line, v.Column
 		var f field
 		switch strings.ToLower(k.Value) {
@@ -201,6 +212,25 @@ func deref(n *yaml.Node) *yaml.Node {
 	return n
 }
 
+// aliased returns the node n names when n is an alias, positioned at the
+// alias, with its children too: a problem with a value reached through an
+// alias is reported where the alias is used, not where its anchor is.
+func aliased(n *yaml.Node) *yaml.Node {
+	v := deref(n)
+	if v == n {
+		return v
+	}
+	c := *v
+	c.Line, c.Column = n.Line, n.Column
+	c.Content = make([]*yaml.Node, len(v.Content))
+	for i, child := range v.Content {
+		cc := *child
+		cc.Line, cc.Column = n.Line, n.Column
+		c.Content[i] = &cc
+	}
+	return &c
+}
+
 func (p *parser) scalar(key string, v *yaml.Node, off int) (string, bool) {
 	if v.Kind != yaml.ScalarNode {
 		p.errorf(off+v.Line, v.Column, "front-matter", "%s must be a single value", key)
@@ -216,7 +246,7 @@ func (p *parser) list(key string, v *yaml.Node, off int) []string {
 	case yaml.SequenceNode:
 		var out []string
 		for _, it := range v.Content {
-			it = deref(it)
+			it = aliased(it)
 			if it.Kind != yaml.ScalarNode {
 				p.errorf(off+it.Line, it.Column, "front-matter", "%s must be a list of names", key)
 				continue
@@ -240,7 +270,7 @@ func (p *parser) vars(v *yaml.Node, off int) []page.Var {
 	}
 	var out []page.Var
 	for i := 0; i+1 < len(v.Content); i += 2 {
-		k, val := v.Content[i], deref(v.Content[i+1])
+		k, val := v.Content[i], aliased(v.Content[i+1])
 		if !varName.MatchString(k.Value) {
 			p.errorf(off+k.Line, k.Column, "front-matter", "var name %q must be letters, digits and _ (a shell variable name)", k.Value)
 			continue

@@ -50,6 +50,10 @@ type Meta struct {
 	ReviewEvery int    // days
 	Alerts      []string
 	Vars        []Var
+
+	// LastUpdatedLine is the file line that gives last_updated, 0 when
+	// none does.
+	LastUpdatedLine int
 }
 
 // IsRunbook reports whether the page is a runbook rather than a plain

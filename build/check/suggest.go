@@ -1,0 +1,215 @@
+package check
+
+import (
+	"path"
+	"slices"
+	"strings"
+
+	"github.com/arcaapi/runbooks/build/page"
+)
+
+// targetKind is what a broken link was meant to reach, which decides the
+// files a suggestion may name.
+type targetKind int
+
+const (
+	anyFile targetKind = iota // a page or another file
+	imageFile
+	folder
+)
+
+func kindOf(r page.Ref, dir bool) targetKind {
+	switch {
+	case r.Kind == page.Image:
+		return imageFile
+	case dir:
+		return folder
+	}
+	return anyFile
+}
+
+type suggestKey struct {
+	target string
+	kind   targetKind
+}
+
+// suggestFile returns the existing file (or folder with an index page)
+// closest to target, a missing path from the source root, or "" when none
+// is close: by edit distance, then a unique file with the same name
+// elsewhere (a moved file).
+func (ix *index) suggestFile(target string, kind targetKind) string {
+	if ix.suggestions == nil {
+		ix.prepareSuggestions()
+	}
+	key := suggestKey{target, kind}
+	if s, ok := ix.suggestions[key]; ok {
+		return s
+	}
+	s := ix.closestFile(target, kind)
+	ix.suggestions[key] = s
+	return s
+}
+
+func (ix *index) prepareSuggestions() {
+	ix.suggestions = map[suggestKey]string{}
+	ix.byBase = map[string][]string{}
+	for p := range ix.pages {
+		ix.names = append(ix.names, p)
+	}
+	for a := range ix.assets {
+		ix.names = append(ix.names, a)
+		ix.assetNames = append(ix.assetNames, a)
+	}
+	slices.Sort(ix.names)
+	slices.Sort(ix.assetNames)
+	for _, n := range ix.names {
+		b := strings.ToLower(path.Base(n))
+		ix.byBase[b] = append(ix.byBase[b], n)
+	}
+}
+
+func (ix *index) closestFile(target string, kind targetKind) string {
+	var names []string
+	switch kind {
+	case anyFile:
+		// "x" or "x.html" for the page x.md
+		for _, p := range []string{target + ".md", strings.TrimSuffix(target, ".html") + ".md"} {
+			if ix.pages[p] != nil {
+				return p
+			}
+		}
+		names = ix.names
+	case imageFile:
+		names = ix.assetNames
+	case folder:
+		for d := range ix.dirIndex {
+			if d != "" {
+				names = append(names, d)
+			}
+		}
+		slices.Sort(names)
+		if ix.pages[target+".md"] != nil {
+			return target + ".md"
+		}
+	}
+	if best := closest(target, names); best != "" {
+		return best
+	}
+	if kind == folder {
+		return ""
+	}
+	same := ix.byBase[strings.ToLower(path.Base(target))]
+	if kind == imageFile {
+		same = slices.DeleteFunc(slices.Clone(same), func(n string) bool { return !ix.assets[n] })
+	}
+	if len(same) == 1 {
+		return same[0]
+	}
+	return ""
+}
+
+// closeEnough is the largest edit distance at which a name is suggested
+// for s: a third of its length, and at least one.
+func closeEnough(s string) int {
+	return max(1, len(s)/3)
+}
+
+// closest returns the name nearest to s by edit distance, if it is close
+// enough; the first in order on a tie.
+func closest(s string, names []string) string {
+	limit := closeEnough(s)
+	best, bestD := "", limit+1
+	for _, n := range names {
+		if d := distance(s, n, bestD-1); d < bestD {
+			best, bestD = n, d
+		}
+	}
+	return best
+}
+
+// suggestID returns the id of the page at to that the missing fragment
+// frag most likely meant, or "": the same id in another case, the closest
+// id by edit distance, or the only id that has every word of frag, or
+// whose words frag all has ("#step-2" for "step-2-identify-root-cause",
+// "#step-3-find-slow-queries" for "step-3-find-slow-database-queries").
+func suggestID(frag string, to *page.Page) string {
+	ids := make([]string, 0, len(to.IDs))
+	for id := range to.IDs {
+		ids = append(ids, id)
+	}
+	slices.Sort(ids)
+	for _, id := range ids {
+		if strings.EqualFold(id, frag) {
+			return id
+		}
+	}
+	lf := strings.ToLower(frag)
+	if best := closest(lf, ids); best != "" {
+		return best
+	}
+	if len(lf) < 3 {
+		return ""
+	}
+	fw := strings.Split(lf, "-")
+	var hits []string
+	for _, id := range ids {
+		iw := strings.Split(id, "-")
+		if subset(fw, iw) || len(id) >= 3 && subset(iw, fw) {
+			hits = append(hits, id)
+		}
+	}
+	if len(hits) == 1 {
+		return hits[0]
+	}
+	return ""
+}
+
+// subset reports whether every word of a is in b.
+func subset(a, b []string) bool {
+	for _, w := range a {
+		if w != "" && !slices.Contains(b, w) {
+			return false
+		}
+	}
+	return true
+}
+
+// distance returns the edit distance between a and b in bytes, counting
+// an insertion, deletion, substitution or swap of neighbours as one edit
+// (the optimal string alignment distance), or limit+1 as soon as it is
+// known to exceed limit.
+func distance(a, b string, limit int) int {
+	if limit < 0 {
+		return limit + 1
+	}
+	if d := len(a) - len(b); d > limit || -d > limit {
+		return limit + 1
+	}
+	// Three rows: the one before the previous one is needed for swaps.
+	prev2 := make([]int, len(b)+1)
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		rowMin := cur[0]
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+			if i > 1 && j > 1 && a[i-1] == b[j-2] && a[i-2] == b[j-1] {
+				cur[j] = min(cur[j], prev2[j-2]+1)
+			}
+			rowMin = min(rowMin, cur[j])
+		}
+		if rowMin > limit {
+			return limit + 1
+		}
+		prev2, prev, cur = prev, cur, prev2
+	}
+	return prev[len(b)]
+}
