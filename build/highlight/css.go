@@ -25,9 +25,11 @@ func style(dark bool) *chroma.Style {
 // selector matches the start of each rule chroma writes: "/* c */ .chroma .k {".
 var selector = regexp.MustCompile(`(?m)^(/\*[^*]*\*/ )?\.(chroma|bg)\b`)
 
-// CSS returns the stylesheet for highlighted code: the light palette, and
-// the dark one applied under prefers-color-scheme: dark unless the reader
-// chose light, or when the reader chose dark (html[data-theme]).
+// CSS returns the stylesheet for highlighted code: each palette applies
+// under its prefers-color-scheme unless the reader chose the other one, or
+// when the reader chose it (html[data-theme]). Exactly one palette applies
+// at a time: a class that only the light style colours must not keep its
+// light colour on a dark page.
 func CSS() []byte {
 	f := chtml.New(chtml.WithClasses(true))
 	var light, dark bytes.Buffer
@@ -35,7 +37,10 @@ func CSS() []byte {
 	_ = f.WriteCSS(&dark, style(true))
 	var b bytes.Buffer
 	b.WriteString("/* Syntax highlighting: chroma " + LightStyle + " and " + DarkStyle + ". */\n")
+	b.WriteString("@media (prefers-color-scheme: light) {\n")
 	b.Write(scope(light.Bytes(), `html:not([data-theme="dark"])`))
+	b.WriteString("}\n")
+	b.Write(scope(light.Bytes(), `html[data-theme="light"]`))
 	b.WriteString("@media (prefers-color-scheme: dark) {\n")
 	b.Write(scope(dark.Bytes(), `html:not([data-theme="light"])`))
 	b.WriteString("}\n")

@@ -51,7 +51,14 @@ type Renderer struct {
 // New returns a Renderer that highlights code with h.
 func New(h Highlighter) *Renderer {
 	md := goldmark.New(
-		goldmark.WithExtensions(extension.GFM),
+		goldmark.WithExtensions(
+			// GFM, with table alignment as an attribute: a style attribute
+			// would be blocked by the site's Content-Security-Policy.
+			extension.NewTable(extension.WithTableCellAlignMethod(extension.TableCellAlignAttribute)),
+			extension.Strikethrough,
+			extension.Linkify,
+			extension.TaskList,
+		),
 		goldmark.WithParserOptions(
 			parser.WithAttribute(), // explicit heading ids: ## Notes {#notes}
 			parser.WithASTTransformers(util.Prioritized(collector{}, 500)),

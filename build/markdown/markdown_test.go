@@ -106,3 +106,14 @@ func TestSectionsAndTitle(t *testing.T) {
 		t.Errorf("sections = %q, want %q", got, want)
 	}
 }
+
+func TestNoInlineStyles(t *testing.T) {
+	out := render("| a | b |\n|:--|--:|\n| 1 | 2 |\n\n~~old~~ - [x] done\n", 1)
+	html := string(out.HTML)
+	if strings.Contains(html, "style=") {
+		t.Errorf("inline style in %s", html)
+	}
+	if !strings.Contains(html, `align="right"`) || !strings.Contains(html, "<del>old</del>") {
+		t.Errorf("GFM table alignment or strikethrough missing: %s", html)
+	}
+}

@@ -74,9 +74,13 @@ func New(themeFS fs.FS, site Site) (*Renderer, error) {
 		g := p.Meta.Group()
 		r.groups[g] = append(r.groups[g], p)
 	}
+	lower := make(map[*page.Page]string, len(site.Pages)) // each title lowered once, not on every comparison
+	for _, p := range site.Pages {
+		lower[p] = strings.ToLower(p.Meta.Title)
+	}
 	for g := range r.groups {
 		slices.SortFunc(r.groups[g], func(a, b *page.Page) int {
-			return cmp.Or(cmp.Compare(strings.ToLower(a.Meta.Title), strings.ToLower(b.Meta.Title)), cmp.Compare(a.Path, b.Path))
+			return cmp.Or(cmp.Compare(lower[a], lower[b]), cmp.Compare(a.Path, b.Path))
 		})
 		for i, p := range r.groups[g] {
 			r.pos[p] = i

@@ -17,9 +17,11 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/url"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/arcaapi/runbooks/build/page"
@@ -30,7 +32,7 @@ const (
 	ChunkPages  = 25       // pages per page-list file
 	MaxPostings = 400      // postings kept for one term; beyond, the term is common
 	MaxShard    = 48 << 10 // bytes a term shard may have before it is split
-	maxPrefix   = 6        // longest shard prefix, in characters
+	maxPrefix   = 16       // longest shard prefix, in characters
 	excerptLen  = 180      // characters of a result's excerpt
 )
 
@@ -162,24 +164,38 @@ func New(pages []*page.Page) *Index {
 			cmp.Compare(strings.ToLower(a.Meta.Title), strings.ToLower(b.Meta.Title)),
 			cmp.Compare(a.Path, b.Path))
 	})
-	ix := &Index{Terms: map[string]*Postings{}}
-	for id, p := range sorted {
-		e, hits := entry(p)
-		ix.Pages = append(ix.Pages, e)
-		terms := make([]string, 0, len(hits))
-		for t := range hits {
-			terms = append(terms, t)
+	ix := &Index{Pages: make([]Entry, len(sorted)), Terms: map[string]*Postings{}}
+	// Pages are read in parallel, a batch at a time, and their terms merged
+	// in page order, so postings come out sorted by page id.
+	const batch = 256
+	hits := make([]map[string]*hit, batch)
+	for lo := 0; lo < len(sorted); lo += batch {
+		hi := min(lo+batch, len(sorted))
+		var wg sync.WaitGroup
+		next := make(chan int)
+		for range min(runtime.GOMAXPROCS(0), hi-lo) {
+			wg.Go(func() {
+				for id := range next {
+					ix.Pages[id], hits[id-lo] = entry(sorted[id])
+				}
+			})
 		}
-		slices.Sort(terms)
-		for _, t := range terms {
-			h := hits[t]
-			ps := ix.Terms[t]
-			if ps == nil {
-				ps = &Postings{}
-				ix.Terms[t] = ps
+		for id := lo; id < hi; id++ {
+			next <- id
+		}
+		close(next)
+		wg.Wait()
+		for id := lo; id < hi; id++ {
+			for t, h := range hits[id-lo] {
+				ps := ix.Terms[t]
+				if ps == nil {
+					ps = &Postings{}
+					ix.Terms[t] = ps
+				}
+				ps.DF++
+				ps.List = append(ps.List, Posting{Page: id, Weight: h.field<<5 | min(h.n, 31), Section: h.sec})
 			}
-			ps.DF++
-			ps.List = append(ps.List, Posting{Page: id, Weight: h.field<<5 | min(h.n, 31), Section: h.sec})
+			hits[id-lo] = nil
 		}
 	}
 	for _, ps := range ix.Terms {

@@ -136,6 +136,13 @@
     }
   }
 
+  // On a phone a long table of contents starts closed, so the runbook's
+  // first command is on the first screen; a tap opens it.
+  function setupTOC() {
+    var toc = $(".toc-details");
+    if (toc && window.matchMedia("(max-width: 40em)").matches && $$("li", toc).length > 6) toc.open = false;
+  }
+
   // ---- Tables ----------------------------------------------------------------
 
   // Wide tables scroll inside their own box, which can take focus so that
@@ -779,6 +786,7 @@
 
   setupTheme();
   setupNav();
+  setupTOC();
   setupTables();
   setupCode();
   setupVars();
