@@ -92,7 +92,7 @@ func Build(ctx context.Context, cfg Config) (Result, error) {
 	if err != nil {
 		return Result{}, err
 	}
-	hl, store := newHighlighter(cfg)
+	hl, store := NewHighlighter(cfg)
 	site, err := Parse(ctx, src, cfg, hl)
 	if err != nil {
 		return Result{}, err
@@ -118,13 +118,14 @@ func Build(ctx context.Context, cfg Config) (Result, error) {
 	return res, nil
 }
 
-// Check runs every stage but the write.
+// Check runs every stage but the write. It does not highlight code: no
+// check looks at the colours, and lexing is most of a build's work.
 func Check(ctx context.Context, cfg Config) (Result, error) {
 	src, err := openSource(cfg.Src)
 	if err != nil {
 		return Result{}, err
 	}
-	site, err := Parse(ctx, src, cfg, highlight.New(nil))
+	site, err := Parse(ctx, src, cfg, highlight.Plain{})
 	if err != nil {
 		return Result{}, err
 	}
@@ -147,7 +148,10 @@ func openSource(dir string) (fs.FS, error) {
 	return root.FS(), nil
 }
 
-func newHighlighter(cfg Config) (*highlight.Highlighter, *highlight.Store) {
+// NewHighlighter returns the highlighter for building cfg.Src, reading and
+// filling the persistent cache unless cfg.NoCache; the store is nil
+// without one. Save the store when done.
+func NewHighlighter(cfg Config) (*highlight.Highlighter, *highlight.Store) {
 	if cfg.NoCache {
 		return highlight.New(nil), nil
 	}
@@ -207,22 +211,28 @@ func Parse(ctx context.Context, src fs.FS, cfg Config, hl markdown.Highlighter) 
 		return nil, err
 	}
 	site.loadProbs, site.pageProbs, site.base = probs, perPage, base
-	site.check()
+	site.setTitle()
+	site.RunChecks()
 	return site, nil
 }
 
-// check finishes a parsed site: it takes the title from the index page and
-// gathers every problem: the load stage's, each page's, and the whole-site
-// checks'.
-func (s *Site) check() {
-	probs := slices.Clone(s.loadProbs)
-	for _, pp := range s.pageProbs {
-		probs = append(probs, pp...)
-	}
+// setTitle takes the site's title from the index page.
+func (s *Site) setTitle() {
+	s.Title = "Runbooks"
 	for _, pg := range s.Pages {
 		if pg.URL == "" && pg.Meta.Title != "" {
 			s.Title = pg.Meta.Title
 		}
+	}
+}
+
+// RunChecks gathers every problem of the site into Problems: the load
+// stage's, each page's, and the whole-site checks'. Parse and Update run
+// it; a site from UpdatePages needs it run.
+func (s *Site) RunChecks() {
+	probs := slices.Clone(s.loadProbs)
+	for _, pp := range s.pageProbs {
+		probs = append(probs, pp...)
 	}
 	probs = append(probs, publish.Check(s.Pages)...)
 	probs = append(probs, check.Run(check.Input{Pages: s.Pages, Assets: s.Tree.Assets, Dirs: s.Tree.Dirs, Now: s.Now, Base: s.base})...)

@@ -10,6 +10,7 @@ import (
 	"html"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/alecthomas/chroma/v2"
 	chtml "github.com/alecthomas/chroma/v2/formatters/html"
@@ -23,6 +24,18 @@ const (
 	MaxBlockBytes = 256 << 10
 	MaxLineBytes  = 8 << 10
 )
+
+// MaxLexTime bounds the time spent lexing one block, after which it is
+// shown as plain text. The size limits keep ordinary code well inside it,
+// but some of chroma's lexers backtrack on hostile input of any size: 16 KB
+// of "[" takes the YAML lexer over a minute.
+const MaxLexTime = 2 * time.Second
+
+// MaxLateBlocks is how many blocks may run out of lexing time before the
+// Highlighter stops lexing altogether, so that a page of many slow blocks
+// costs seconds, not hours (a 4 MB page holds a thousand 3 KB blocks that
+// each take the YAML lexer two seconds).
+const MaxLateBlocks = 8
 
 // memBudget bounds the bytes of highlighted HTML kept in memory.
 const memBudget = 256 << 20
@@ -56,6 +69,8 @@ type Highlighter struct {
 	blocks  map[key]*entry
 	memUsed int
 	stats   Stats
+	lexTime time.Duration // MaxLexTime; shorter in tests
+	late    int           // blocks that ran out of lexing time
 }
 
 // Stats counts what a Highlighter did.
@@ -79,6 +94,7 @@ func New(store *Store) *Highlighter {
 		store:     store,
 		lexers:    map[string]chroma.Lexer{},
 		blocks:    map[key]*entry{},
+		lexTime:   MaxLexTime,
 	}
 }
 
@@ -88,7 +104,7 @@ func New(store *Store) *Highlighter {
 func (h *Highlighter) Highlight(lang string, code []byte) (string, bool) {
 	lang = strings.ToLower(lang)
 	lexer := h.lexer(lang)
-	if lexer == nil || !highlightable(code) {
+	if lexer == nil || !highlightable(code) || h.tooLate() {
 		return html.EscapeString(string(code)), lexer != nil
 	}
 	k := keyOf(lang, code)
@@ -106,8 +122,11 @@ func (h *Highlighter) Highlight(lang string, code []byte) (string, bool) {
 	e.once.Do(func() {
 		s, stored := h.store.get(k)
 		if !stored {
-			s = h.format(lexer, code)
-			h.store.put(k, s)
+			var lexed bool
+			s, lexed = h.format(lexer, code)
+			if lexed {
+				h.store.put(k, s) // a block that ran out of time is tried again next build
+			}
 		}
 		e.html = s
 		h.mu.Lock()
@@ -121,6 +140,14 @@ func (h *Highlighter) Highlight(lang string, code []byte) (string, bool) {
 	})
 	h.store.use(k)
 	return e.html, true
+}
+
+// tooLate reports whether MaxLateBlocks blocks have run out of lexing
+// time: the content is hostile, and the rest of it is shown as plain text.
+func (h *Highlighter) tooLate() bool {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.late >= MaxLateBlocks
 }
 
 // highlightable reports whether code is small enough to lex safely.
@@ -150,23 +177,61 @@ func (h *Highlighter) lexer(lang string) chroma.Lexer {
 	l, ok := h.lexers[lang]
 	if !ok {
 		l = lexers.Get(lang)
-		if l != nil {
-			l = chroma.Coalesce(l)
-		}
 		h.lexers[lang] = l
 	}
 	return l
 }
 
-func (h *Highlighter) format(lexer chroma.Lexer, code []byte) string {
+// format highlights code, or returns it as escaped plain text, and false,
+// when lexing fails or takes longer than MaxLexTime.
+func (h *Highlighter) format(lexer chroma.Lexer, code []byte) (string, bool) {
 	src := string(code)
-	it, err := lexer.Tokenise(nil, src)
+	late := false
+	it, err := chroma.Coalesce(deadlineLexer{lexer, time.Now().Add(h.lexTime), &late}).Tokenise(nil, src)
 	if err != nil {
-		return html.EscapeString(src)
+		return html.EscapeString(src), false
 	}
 	var b strings.Builder
-	if err := h.formatter.Format(&b, style(false), it); err != nil {
-		return html.EscapeString(src)
+	if err := h.formatter.Format(&b, style(false), it); err != nil || late {
+		if late {
+			h.mu.Lock()
+			h.late++
+			h.mu.Unlock()
+		}
+		return html.EscapeString(src), false
 	}
-	return b.String()
+	return b.String(), true
+}
+
+// deadlineLexer ends a lexer's tokens at a deadline and records that it
+// did. It wraps the lexer inside chroma.Coalesce, which would otherwise
+// pull a whole run of same-type tokens, and all the backtracking behind
+// them, in one call.
+type deadlineLexer struct {
+	chroma.Lexer
+	deadline time.Time
+	late     *bool
+}
+
+func (d deadlineLexer) Tokenise(opts *chroma.TokeniseOptions, text string) (chroma.Iterator, error) {
+	it, err := d.Lexer.Tokenise(opts, text)
+	if err != nil {
+		return nil, err
+	}
+	return func() chroma.Token {
+		if time.Now().After(d.deadline) {
+			*d.late = true
+			return chroma.EOF
+		}
+		return it()
+	}, nil
+}
+
+// Plain "highlights" code as escaped plain text. It is for runs that need
+// the parse but not the colours, such as checking.
+type Plain struct{}
+
+// Highlight returns code escaped, and false.
+func (Plain) Highlight(lang string, code []byte) (string, bool) {
+	return html.EscapeString(string(code)), false
 }

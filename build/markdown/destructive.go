@@ -24,7 +24,7 @@ var destructive = regexp.MustCompile(`(?i)` + strings.Join([]string{
 }, "|"))
 
 // destructiveWords are words one of which every match of destructive
-// contains: a cheap test that spares most blocks the regular expression.
+// contains: a cheap test that spares most lines the regular expression.
 var destructiveWords = [][]byte{
 	[]byte("delete"), []byte("drain"), []byte("replace"), []byte("undo"), []byte("rollback"),
 	[]byte("uninstall"), []byte("rm "), []byte("drop"), []byte("truncate"), []byte("flush"),
@@ -34,10 +34,36 @@ var destructiveWords = [][]byte{
 // IsDestructive reports whether code contains a command that destroys data
 // or state: deleting pods, killing queries, flushing caches, rolling back.
 func IsDestructive(code []byte) bool {
-	lower := bytes.ToLower(code)
+	for len(code) > 0 {
+		line := code
+		if i := bytes.IndexByte(code, '\n'); i >= 0 {
+			line, code = code[:i], code[i+1:]
+		} else {
+			code = nil
+		}
+		if mayDestroy(line) && destructive.Match(line) {
+			return true
+		}
+	}
+	return false
+}
+
+// mayDestroy reports whether line contains one of destructiveWords.
+func mayDestroy(line []byte) bool {
+	var buf [256]byte
+	lower := buf[:0]
+	if len(line) > len(buf) {
+		lower = make([]byte, 0, len(line))
+	}
+	for _, c := range line {
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		lower = append(lower, c)
+	}
 	for _, w := range destructiveWords {
 		if bytes.Contains(lower, w) {
-			return destructive.Match(code)
+			return true
 		}
 	}
 	return false
