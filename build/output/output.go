@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 )
 
 // Marker is the file the tool leaves in every folder it builds; a folder
@@ -25,6 +26,7 @@ const tmpPrefix = ".runbooks-tmp-"
 type Dir struct {
 	final string
 	tmp   string
+	made  sync.Map // folders already created, so each is made once
 }
 
 // Create checks that out may be replaced by a build of src and makes the
@@ -120,9 +122,35 @@ func removeStale(parent, base string) {
 	matches, _ := filepath.Glob(filepath.Join(parent, tmpPrefix+base+"-*"))
 	for _, m := range matches {
 		if _, err := os.Stat(filepath.Join(m, Marker)); err == nil {
-			os.RemoveAll(m)
+			removeBuilt(m)
+		} else {
+			os.Remove(m) // empty: cut short between creating it and marking it, or after unmarking it
 		}
 	}
+}
+
+// removeBuilt removes a folder the tool built, its marker last, so that a
+// removal cut short by a crash leaves a folder that still has its marker,
+// or an empty one: removeStale finishes either.
+func removeBuilt(dir string) error {
+	entries, err := os.ReadDir(dir)
+	if err != nil && !errors.Is(err, os.ErrNotExist) {
+		return err
+	}
+	for _, e := range entries {
+		if e.Name() != Marker {
+			if err := os.RemoveAll(filepath.Join(dir, e.Name())); err != nil {
+				return err
+			}
+		}
+	}
+	if err := os.Remove(filepath.Join(dir, Marker)); err != nil && !errors.Is(err, os.ErrNotExist) {
+		return err
+	}
+	if err := os.Remove(dir); err != nil && !errors.Is(err, os.ErrNotExist) {
+		return err
+	}
+	return nil
 }
 
 // WriteFile writes one file of the site; name is a slash path.
@@ -131,8 +159,13 @@ func (d *Dir) WriteFile(name string, data []byte) error {
 	if !within(p, d.tmp) {
 		return fmt.Errorf("write output: %s is outside the output folder", name)
 	}
-	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-		return fmt.Errorf("write output: %w", err)
+	if dir := filepath.Dir(p); dir != d.tmp {
+		if _, made := d.made.Load(dir); !made {
+			if err := os.MkdirAll(dir, 0o755); err != nil {
+				return fmt.Errorf("write output: %w", err)
+			}
+			d.made.Store(dir, true)
+		}
 	}
 	if err := os.WriteFile(p, data, 0o644); err != nil {
 		return fmt.Errorf("write output: %w", err)
@@ -158,12 +191,12 @@ func (d *Dir) Commit() error {
 		return fmt.Errorf("move output into place: %w", err)
 	}
 	// d.tmp now holds the previous output.
-	return os.RemoveAll(d.tmp)
+	return removeBuilt(d.tmp)
 }
 
 // Abort removes the temporary folder, leaving the output folder as it was.
 func (d *Dir) Abort() {
-	os.RemoveAll(d.tmp)
+	removeBuilt(d.tmp)
 }
 
 // Path returns the temporary folder being written.

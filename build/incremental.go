@@ -1,0 +1,187 @@
+package build
+
+import (
+	"context"
+	"io/fs"
+	"path"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/arcaapi/runbooks/build/diag"
+	"github.com/arcaapi/runbooks/build/link"
+	"github.com/arcaapi/runbooks/build/load"
+	"github.com/arcaapi/runbooks/build/markdown"
+	"github.com/arcaapi/runbooks/build/page"
+)
+
+// Update returns the site as it is after the files named in changed
+// (slash paths from the source root that were created, written, removed or
+// renamed; folders included) changed in fsys. It re-reads and re-parses
+// only those pages, reuses prev's other *page.Page values as they are, walks
+// the tree again only when files or folders came or went, and runs the
+// whole-site checks again over every page, so the result is the site Parse
+// would return. prev is not modified. Paths that are not part of the site
+// (dot-files, editor temp files that are already gone) cost nothing.
+func Update(ctx context.Context, prev *Site, fsys fs.FS, cfg Config, hl markdown.Highlighter, changed []string) (*Site, error) {
+	site, err := UpdatePages(ctx, prev, fsys, cfg, hl, changed)
+	if err != nil {
+		return nil, err
+	}
+	site.RunChecks()
+	return site, nil
+}
+
+// UpdatePages is Update without the whole-site checks: the site's pages
+// and SourceErrors are complete, and RunChecks fills in Problems. The
+// preview server swaps the new pages in and tells the browsers before it
+// runs the checks, which look at every page.
+func UpdatePages(ctx context.Context, prev *Site, fsys fs.FS, cfg Config, hl markdown.Highlighter, changed []string) (*Site, error) {
+	if prev == nil || len(prev.pageProbs) != len(prev.Pages) {
+		return Parse(ctx, fsys, cfg, hl)
+	}
+	base, err := link.NewBase(cfg.BaseURL)
+	if err != nil {
+		return nil, err
+	}
+	dirty := map[string]bool{}
+	for _, c := range changed {
+		if c = cleanRel(c); c != "." && !skippedPath(c) {
+			dirty[c] = true
+		}
+	}
+	tree, loadProbs := prev.Tree, prev.loadProbs
+	if treeChanged(prev.Tree, fsys, dirty) {
+		tree, loadProbs, err = load.Walk(fsys)
+		if err != nil {
+			return nil, err
+		}
+	}
+	now := cfg.Now
+	if now.IsZero() {
+		now = time.Now().UTC()
+	}
+	site := &Site{Src: fsys, Tree: tree, Now: now, loadProbs: loadProbs, base: base}
+	site.Pages = make([]*page.Page, len(tree.Pages))
+	site.pageProbs = make([][]diag.Problem, len(tree.Pages))
+	moved := movedDirs(prev.Tree.Dirs, tree.Dirs)
+	var todo []int
+	for i, e := range tree.Pages {
+		j, found := slices.BinarySearchFunc(prev.Tree.Pages, e.Path, func(a load.Entry, p string) int { return strings.Compare(a.Path, p) })
+		if !found || dirty[e.Path] || linksInto(prev.Pages[j], moved) {
+			todo = append(todo, i)
+			continue
+		}
+		site.Pages[i], site.pageProbs[i] = prev.Pages[j], prev.pageProbs[j]
+	}
+	p := &parser{src: fsys, md: markdown.New(hl), base: base, dirs: make(map[string]bool, len(tree.Dirs))}
+	for _, d := range tree.Dirs {
+		p.dirs[d] = true
+	}
+	if err := parallel(ctx, len(todo), func(k int) {
+		i := todo[k]
+		site.Pages[i], site.pageProbs[i] = p.page(tree.Pages[i])
+	}); err != nil {
+		return nil, err
+	}
+	site.setTitle()
+	return site, nil
+}
+
+// SourceErrors returns the error-severity problems found while reading the
+// tree and its pages (an unreadable file, invalid UTF-8, bad front matter,
+// two files building to one URL): those that leave a page without its
+// content. The check stage's errors, such as broken links, are not among
+// them: the preview server shows those but still updates the pages.
+func (s *Site) SourceErrors() []diag.Problem {
+	var out []diag.Problem
+	add := func(ps []diag.Problem) {
+		for _, p := range ps {
+			if p.Severity == diag.Error {
+				out = append(out, p)
+			}
+		}
+	}
+	add(s.loadProbs)
+	for _, pp := range s.pageProbs {
+		add(pp)
+	}
+	diag.Sort(out)
+	return out
+}
+
+// cleanRel cleans a slash path relative to the source root.
+func cleanRel(p string) string {
+	return path.Clean(strings.TrimPrefix(p, "/"))
+}
+
+// skippedPath reports whether the walk leaves p out: it or one of its
+// folders is a dot-file.
+func skippedPath(p string) bool {
+	for part := range strings.SplitSeq(p, "/") {
+		if load.Skipped(part) {
+			return true
+		}
+	}
+	return false
+}
+
+// treeChanged reports whether any of the changed paths came, went or
+// changed between file and folder since t was walked.
+func treeChanged(t load.Tree, fsys fs.FS, changed map[string]bool) bool {
+	for c := range changed {
+		info, err := fs.Stat(fsys, c)
+		exists := err == nil
+		_, isPage := slices.BinarySearchFunc(t.Pages, c, func(a load.Entry, p string) int { return strings.Compare(a.Path, p) })
+		_, isAsset := slices.BinarySearch(t.Assets, c)
+		_, isDir := slices.BinarySearch(t.Dirs, c)
+		switch {
+		case exists != (isPage || isAsset || isDir):
+			return true
+		case exists && info.IsDir() != isDir:
+			return true
+		}
+	}
+	return false
+}
+
+// movedDirs returns the folders that are in only one of two sorted lists.
+func movedDirs(before, after []string) map[string]bool {
+	var out map[string]bool
+	add := func(d string) {
+		if out == nil {
+			out = map[string]bool{}
+		}
+		out[d] = true
+	}
+	i, j := 0, 0
+	for i < len(before) || j < len(after) {
+		switch {
+		case j == len(after) || i < len(before) && before[i] < after[j]:
+			add(before[i])
+			i++
+		case i == len(before) || after[j] < before[i]:
+			add(after[j])
+			j++
+		default:
+			i++
+			j++
+		}
+	}
+	return out
+}
+
+// linksInto reports whether p links to one of dirs: such a link's href
+// depends on whether its target is a folder, so p must be parsed again.
+func linksInto(p *page.Page, dirs map[string]bool) bool {
+	if len(dirs) == 0 {
+		return false
+	}
+	for _, r := range p.Refs {
+		t := link.Resolve(p.Path, r.Dest)
+		if !t.External && !t.Absolute && dirs[t.Path] {
+			return true
+		}
+	}
+	return false
+}

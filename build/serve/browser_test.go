@@ -1,0 +1,199 @@
+package serve
+
+import (
+	"context"
+	"fmt"
+	"maps"
+	"os/exec"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/log"
+	"github.com/chromedp/cdproto/runtime"
+	"github.com/chromedp/chromedp"
+)
+
+// chromium returns the path of a Chromium to drive, or skips the test.
+func chromium(t *testing.T) string {
+	t.Helper()
+	for _, name := range []string{"/usr/bin/chromium", "chromium", "chromium-browser"} {
+		if p, err := exec.LookPath(name); err == nil {
+			return p
+		}
+	}
+	t.Skip("skipping the browser test: Chromium is not installed (apt-get install chromium)")
+	return ""
+}
+
+// browser starts a headless Chromium for the test and returns its context.
+func browser(t *testing.T) context.Context {
+	t.Helper()
+	path := chromium(t)
+	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(),
+		chromedp.ExecPath(path),
+		chromedp.Headless,
+		chromedp.NoSandbox,
+		chromedp.DisableGPU,
+		chromedp.NoFirstRun,
+		chromedp.NoDefaultBrowserCheck,
+		chromedp.Flag("disable-quic", true),
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.Flag("disable-dev-shm-usage", true),
+		chromedp.WindowSize(1024, 700),
+		chromedp.UserDataDir(t.TempDir()),
+	)
+	ctx, cancelCtx := chromedp.NewContext(actx)
+	t.Cleanup(func() {
+		cancelCtx()
+		cancelAlloc()
+	})
+	if err := chromedp.Do(ctx); err != nil {
+		t.Skipf("skipping the browser test: Chromium does not start: %v", err)
+	}
+	return ctx
+}
+
+// do runs browser actions, failing the test after a while.
+func do(t *testing.T, ctx context.Context, p *preview, what string, steps ...chromedp.Action[chromedp.Void]) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(ctx, patience)
+	defer cancel()
+	if err := chromedp.Do(ctx, steps...); err != nil {
+		t.Fatalf("%s: %v\nserver output:\n%s", what, err, p.stderr)
+	}
+}
+
+// eval evaluates a JavaScript expression in the page.
+func eval[T any](t *testing.T, ctx context.Context, expr string) T {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(ctx, patience)
+	defer cancel()
+	v, err := chromedp.Run(ctx, chromedp.Evaluate[T](expr))
+	if err != nil {
+		t.Fatalf("%s: %v", expr, err)
+	}
+	return v
+}
+
+// problemsIn collects the page's script errors and CSP violations.
+func problemsIn(t *testing.T, ctx context.Context) func() []string {
+	t.Helper()
+	var mu sync.Mutex
+	var out []string
+	err := chromedp.Listen(ctx, func(ev any) {
+		mu.Lock()
+		defer mu.Unlock()
+		switch ev := ev.(type) {
+		case *runtime.EventExceptionThrown:
+			out = append(out, ev.ExceptionDetails.Text)
+		case *runtime.EventConsoleAPICalled:
+			if ev.Type == runtime.ConsoleAPICalledTypeError {
+				out = append(out, fmt.Sprint(ev.Args))
+			}
+		case *log.EventEntryAdded:
+			if ev.Entry.Level == log.EntryLevelError {
+				out = append(out, ev.Entry.Text)
+			}
+		}
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The log domain reports CSP violations.
+	if _, err := chromedp.Call(ctx, log.Enable, cdp.Empty{}); err != nil {
+		t.Fatal(err)
+	}
+	return func() []string {
+		mu.Lock()
+		defer mu.Unlock()
+		return slices.Clone(out)
+	}
+}
+
+// TestBrowserReloadsAndShowsProblems drives a real browser: an edit reloads
+// the page at the same scroll position, a broken save shows the problems
+// over the last good page, and the fix clears them.
+func TestBrowserReloadsAndShowsProblems(t *testing.T) {
+	ctx := browser(t)
+	var long strings.Builder
+	for i := range 80 {
+		fmt.Fprintf(&long, "Paragraph %d of a long page, long enough to scroll.\n\n", i)
+	}
+	files := maps.Clone(docs)
+	files["guide.md"] = "# Guide\n\n## First version\n\n" + long.String()
+	p := startPreview(t, files)
+	errs := problemsIn(t, ctx)
+
+	do(t, ctx, p, "open the page",
+		chromedp.Navigate(p.url+"guide/"),
+		chromedp.WaitVisible(chromedp.ID("first-version")),
+		chromedp.WaitReady(chromedp.CSS("html[data-live]")),
+	)
+	if y := eval[float64](t, ctx, `window.scrollTo(0, 1200); window.scrollY`); y < 1000 {
+		t.Fatalf("the page did not scroll: scrollY = %v", y)
+	}
+
+	writeFiles(t, p.dir, map[string]string{"guide.md": "# Guide\n\n## Second version\n\n" + long.String()})
+	do(t, ctx, p, "reload after an edit",
+		chromedp.WaitVisible(chromedp.ID("second-version")),
+		chromedp.WaitReady(chromedp.CSS("html[data-live]")),
+	)
+	if y := eval[float64](t, ctx, `window.scrollY`); y < 1100 || y > 1300 {
+		t.Errorf("after the reload scrollY = %v, want about 1200", y)
+	}
+
+	writeFiles(t, p.dir, map[string]string{"guide.md": "---\ntitle: [unclosed\n---\n\n## Broken version\n"})
+	do(t, ctx, p, "show the overlay", chromedp.WaitVisible(chromedp.CSS("#runbooks-live.live-major")))
+	overlay := eval[string](t, ctx, `document.getElementById("runbooks-live").innerText`)
+	for _, want := range []string{"guide.md:2:", "1 error", "last good version", "front-matter"} {
+		if !strings.Contains(overlay, want) {
+			t.Errorf("the overlay lacks %q:\n%s", want, overlay)
+		}
+	}
+	if !eval[bool](t, ctx, `document.getElementById("second-version") !== null && document.getElementById("broken-version") === null`) {
+		t.Error("the broken save replaced the last good page")
+	}
+
+	writeFiles(t, p.dir, map[string]string{"guide.md": "# Guide\n\n## Fixed version\n\nAll good.\n"})
+	do(t, ctx, p, "clear the overlay after the fix",
+		chromedp.WaitVisible(chromedp.ID("fixed-version")),
+		chromedp.WaitReady(chromedp.CSS("html[data-live]")),
+		chromedp.WaitNotPresent(chromedp.CSS("#runbooks-live")),
+	)
+	if e := errs(); len(e) > 0 {
+		t.Errorf("the page reported errors (script errors or CSP violations):\n%s", strings.Join(e, "\n"))
+	}
+}
+
+// TestBrowserSwapsStylesheet checks that a stylesheet change in --theme
+// restyles the page without reloading it.
+func TestBrowserSwapsStylesheet(t *testing.T) {
+	ctx := browser(t)
+	themeDir := t.TempDir()
+	writeFiles(t, themeDir, map[string]string{"static/print.css": "body { margin: 0; }\n"})
+	p := startPreview(t, docs, func(o *Options) { o.Config.Theme = themeDir })
+	errs := problemsIn(t, ctx)
+	do(t, ctx, p, "open the page",
+		chromedp.Navigate(p.url+"guide/"),
+		chromedp.WaitReady(chromedp.CSS("html[data-live]")),
+	)
+	eval[bool](t, ctx, `window.notReloaded = true`) // a reload would lose it
+	writeFiles(t, themeDir, map[string]string{"static/style.css": "body { background: rgb(1, 2, 3); }\n"})
+	do(t, ctx, p, "apply the new stylesheet",
+		chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+			_, err := chromedp.Poll[chromedp.Void](`getComputedStyle(document.body).backgroundColor === "rgb(1, 2, 3)"`, chromedp.WithPollingTimeout(patience))(ctx, tg)
+			return err
+		}),
+	)
+	if !eval[bool](t, ctx, `window.notReloaded === true`) {
+		t.Error("the page reloaded for a stylesheet change")
+	}
+	if e := errs(); len(e) > 0 {
+		t.Errorf("the page reported errors:\n%s", strings.Join(e, "\n"))
+	}
+}

@@ -1,0 +1,419 @@
+// Package serve implements the preview server of runbooks serve: it builds
+// the site in memory, serves it over HTTP, watches the sources, rebuilds
+// what an edit needs, and tells the browsers to reload over Server-Sent
+// Events:
+//
+//	watch ─▶ rebuild what changed ─▶ swap the in-memory site ─▶ notify browsers (SSE)
+//
+// A rebuild that fails keeps the last good pages and shows its problems in
+// an overlay; the next good rebuild clears it.
+package serve
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"github.com/arcaapi/runbooks/build"
+	"github.com/arcaapi/runbooks/build/diag"
+	"github.com/arcaapi/runbooks/build/highlight"
+	"github.com/arcaapi/runbooks/build/serve/watch"
+)
+
+// Defaults of Options.
+const (
+	DefaultAddr              = "127.0.0.1:8080"
+	DefaultReadHeaderTimeout = 10 * time.Second
+)
+
+// maxIncremental is the most changed files an incremental rebuild handles;
+// a bigger change set (a branch switch) is parsed again from scratch.
+const maxIncremental = 50
+
+// shutdownGrace is how long open requests get to finish on shutdown.
+const shutdownGrace = 500 * time.Millisecond
+
+// ErrRemote is returned, wrapped, when the address is not a loopback one
+// and Options.AllowRemote is not set.
+var ErrRemote = errors.New("not a loopback address")
+
+// Options configure the preview server.
+type Options struct {
+	// Config is the build's: Src, Theme, EditURL, NoCache and CacheDir
+	// are used. Links are always relative, so BaseURL is ignored.
+	Config build.Config
+	Addr   string // host:port to listen on; DefaultAddr when ""
+	// AllowRemote allows an address that other machines can reach.
+	AllowRemote bool
+	// Poll, when not zero, polls the sources every Poll instead of relying
+	// on the system's notifications.
+	Poll time.Duration
+	// Quiet is the watcher's quiet window; zero means watch.DefaultQuiet.
+	Quiet             time.Duration
+	ReadHeaderTimeout time.Duration // zero means DefaultReadHeaderTimeout
+	// Stderr receives problems, rebuild notes and warnings.
+	Stderr io.Writer
+	// Ready, if not nil, is called with the site's URL once it is served.
+	Ready func(url string)
+}
+
+// server is the state of a running preview.
+type server struct {
+	opts    Options
+	cfg     build.Config
+	srcRoot string // the source folder, absolute
+	theme   string // the theme folder, absolute, or ""
+	src     fs.FS
+	hl      *highlight.Highlighter // one for the server's life: code is highlighted once
+	hub     *hub
+	snap    atomic.Pointer[snapshot] // the pages served
+	status  atomic.Pointer[status]   // what browsers are told
+
+	// Used by the rebuild loop only.
+	latest  *build.Site // the newest parse, good or not: the base of the next Update
+	epoch   string
+	version int
+	printed string // the problems last printed; "\x00" before the first print
+}
+
+// Run serves a live preview of opts.Config.Src until ctx is done, then
+// shuts down within a second.
+func Run(ctx context.Context, opts Options) error {
+	if opts.Addr == "" {
+		opts.Addr = DefaultAddr
+	}
+	if opts.ReadHeaderTimeout <= 0 {
+		opts.ReadHeaderTimeout = DefaultReadHeaderTimeout
+	}
+	if opts.Stderr == nil {
+		opts.Stderr = io.Discard
+	}
+	remote, err := isRemote(opts.Addr)
+	if err != nil {
+		return err
+	}
+	if remote && !opts.AllowRemote {
+		return fmt.Errorf("%w: %s", ErrRemote, opts.Addr)
+	}
+	s := &server{opts: opts, cfg: opts.Config, hub: newHub(), epoch: fmt.Sprintf("%x", time.Now().UnixNano()), printed: "\x00"}
+	s.cfg.BaseURL = ""
+	root, err := openSource(s.cfg.Src)
+	if err != nil {
+		return err
+	}
+	defer root.Close()
+	s.srcRoot, s.src = root.Name(), root.FS()
+	roots := []string{s.srcRoot}
+	if s.cfg.Theme != "" {
+		if s.theme, err = filepath.Abs(s.cfg.Theme); err != nil {
+			return fmt.Errorf("--theme: %w", err)
+		}
+		if fi, err := os.Stat(s.theme); err != nil || !fi.IsDir() {
+			return fmt.Errorf("--theme: %s is not a folder", s.cfg.Theme)
+		}
+		roots = append(roots, s.theme)
+	}
+	ln, err := net.Listen("tcp", opts.Addr)
+	if err != nil {
+		return err
+	}
+	defer ln.Close()
+	wctx, stopWatch := context.WithCancel(ctx)
+	defer stopWatch()
+	w, err := watch.Start(wctx, watch.Options{
+		Roots: roots,
+		Poll:  opts.Poll,
+		Quiet: opts.Quiet,
+		Warn:  func(err error) { fmt.Fprintf(opts.Stderr, "warning: %v\n", err) },
+	})
+	if err != nil {
+		return err
+	}
+	defer func() {
+		stopWatch()
+		for range w.Batches() {
+		}
+	}()
+	hl, store := build.NewHighlighter(s.cfg)
+	s.hl = hl
+	if err := s.start(ctx); err != nil {
+		if ctx.Err() != nil {
+			return nil // stopped before the first build was done
+		}
+		return err
+	}
+	// Keep the first build's highlighting for the next start; edits'
+	// blocks are few and not worth a rewrite on the way out.
+	saved := make(chan struct{})
+	go func() {
+		defer close(saved)
+		_ = store.Save() // a cache: failing to save it costs time, not correctness
+	}()
+	defer func() { <-saved }()
+	srv := &http.Server{
+		Handler:           s,
+		ReadHeaderTimeout: opts.ReadHeaderTimeout,
+		IdleTimeout:       time.Minute,
+		MaxHeaderBytes:    64 << 10,
+	}
+	srv.RegisterOnShutdown(s.hub.close)
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(ln) }()
+	host, _, _ := net.SplitHostPort(opts.Addr)
+	_, port, _ := net.SplitHostPort(ln.Addr().String())
+	if remote {
+		fmt.Fprintf(opts.Stderr, "warning: serving on %s, which other machines can reach: the preview has no authentication, anyone who can connect can read the runbooks\n", net.JoinHostPort(host, port))
+	}
+	if ip := net.ParseIP(host); host == "" || ip != nil && ip.IsUnspecified() {
+		host = "localhost"
+	}
+	url := "http://" + net.JoinHostPort(host, port) + "/"
+	if opts.Ready != nil {
+		opts.Ready(url)
+	}
+	for {
+		select {
+		case <-ctx.Done():
+			return s.shutdown(srv, served)
+		case err := <-served:
+			return err
+		case b, ok := <-w.Batches():
+			if !ok {
+				return s.shutdown(srv, served)
+			}
+			s.rebuild(ctx, b)
+		}
+	}
+}
+
+// shutdown ends every event stream and stops the server.
+func (s *server) shutdown(srv *http.Server, served <-chan error) error {
+	s.hub.close()
+	ctx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
+	defer cancel()
+	if err := srv.Shutdown(ctx); err != nil {
+		srv.Close()
+	}
+	if err := <-served; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+// isRemote reports whether addr can be reached from other machines: any
+// host but localhost and loopback IPs, including "" (every interface).
+func isRemote(addr string) (bool, error) {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return false, fmt.Errorf("address %q: %w", addr, err)
+	}
+	if strings.EqualFold(host, "localhost") {
+		return false, nil
+	}
+	ip := net.ParseIP(strings.Trim(host, "[]"))
+	return ip == nil || !ip.IsLoopback(), nil
+}
+
+// openSource opens the source folder, by its absolute path, so that
+// symlinks cannot lead out of it.
+func openSource(dir string) (*os.Root, error) {
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return nil, fmt.Errorf("source folder: %w", err)
+	}
+	fi, err := os.Stat(abs)
+	if err != nil {
+		return nil, fmt.Errorf("source folder: %w", err)
+	}
+	if !fi.IsDir() {
+		return nil, fmt.Errorf("source folder: %s is not a folder", dir)
+	}
+	root, err := os.OpenRoot(abs)
+	if err != nil {
+		return nil, fmt.Errorf("source folder: %w", err)
+	}
+	return root, nil
+}
+
+// jsonString returns v as JSON.
+func jsonString(v any) string {
+	data, err := json.Marshal(v)
+	if err != nil {
+		return "{}"
+	}
+	return string(data)
+}
+
+// start parses the whole site for the first time. With nothing good to
+// fall back on, a site with errors is served as it is.
+func (s *server) start(ctx context.Context) error {
+	t := time.Now()
+	site, err := build.Parse(ctx, s.src, s.cfg, s.hl)
+	if err != nil {
+		return err
+	}
+	snap, err := newSnapshot(site, s.cfg, s.nextVersion(), probes(site, nil, true))
+	if err != nil {
+		return err
+	}
+	s.latest = site
+	s.snap.Store(snap)
+	s.setStatus(site.Problems, false)
+	fmt.Fprintf(s.opts.Stderr, "built %d pages in %s\n", len(site.Pages), since(t))
+	s.print(site)
+	return nil
+}
+
+func (s *server) nextVersion() string {
+	s.version++
+	return fmt.Sprintf("%s-%d", s.epoch, s.version)
+}
+
+func (s *server) setStatus(probs []diag.Problem, stale bool) {
+	s.status.Store(newStatus(s.snap.Load().version, s.cfg.Src, stale, probs, ""))
+}
+
+// rebuild applies a batch of changes: it parses what changed, swaps the
+// new version in and tells the browsers to reload, then runs the
+// whole-site checks and tells them the problems. The pages do not depend
+// on the checks, so browsers reload without waiting for them.
+func (s *server) rebuild(ctx context.Context, b watch.Batch) {
+	t := time.Now()
+	srcChanged := b.Changed[s.srcRoot]
+	var themeChanged []string
+	if s.theme != "" {
+		themeChanged = b.Changed[s.theme]
+	}
+	site, checked := s.latest, true
+	var err error
+	switch {
+	case b.Lost || len(srcChanged) > maxIncremental:
+		site, err = build.Parse(ctx, s.src, s.cfg, s.hl)
+	case len(srcChanged) > 0:
+		site, err = build.UpdatePages(ctx, s.latest, s.src, s.cfg, s.hl, srcChanged)
+		checked = false
+	}
+	if err != nil {
+		if ctx.Err() == nil {
+			s.fail([]diag.Problem{diag.Errorf(".", 1, 1, "read", "%v", err)}, t)
+		}
+		return
+	}
+	s.latest = site
+	finish := func() {
+		if !checked {
+			site.RunChecks()
+			checked = true
+		}
+	}
+	if errs := site.SourceErrors(); len(errs) > 0 {
+		finish()
+		s.fail(site.Problems, t)
+		return
+	}
+	prev := s.snap.Load()
+	snap, err := newSnapshot(site, s.cfg, s.nextVersion(), probes(site, srcChanged, len(themeChanged) > 0))
+	if err != nil {
+		s.version--
+		finish()
+		file := "theme"
+		if s.theme != "" {
+			file = s.cfg.Theme
+		}
+		s.fail(append([]diag.Problem{diag.Errorf(file, 1, 1, "theme", "%v", err)}, site.Problems...), t)
+		return
+	}
+	s.snap.Store(snap)
+	// Browsers that connect from now on learn the new version; the
+	// problems follow once the checks have run.
+	old := s.status.Load()
+	s.status.Store(newStatus(snap.version, s.cfg.Src, false, old.Problems, old.problems))
+	switch {
+	case len(srcChanged) == 0 && len(themeChanged) > 0 && cssOnly(themeChanged):
+		s.hub.send(message("css", jsonString(map[string]any{"version": snap.version, "assets": snap.css})))
+	default:
+		urls, all := changedPages(prev.site, site)
+		if all || len(themeChanged) > 0 || !pagesOnly(srcChanged) {
+			urls = nil
+		} else if urls == nil {
+			urls = []string{}
+		}
+		s.hub.send(message("reload", jsonString(map[string]any{"version": snap.version, "pages": urls})))
+	}
+	toEvent := since(t)
+	finish()
+	s.setStatus(site.Problems, false)
+	s.hub.send(s.status.Load().event)
+	fmt.Fprintf(s.opts.Stderr, "rebuilt in %s (checked in %s): %s\n", toEvent, since(t), describe(srcChanged, themeChanged))
+	s.print(site)
+}
+
+// fail keeps the last good version and shows the problems.
+func (s *server) fail(probs []diag.Problem, t time.Time) {
+	s.setStatus(probs, true)
+	s.hub.send(s.status.Load().event)
+	fmt.Fprintf(s.opts.Stderr, "rebuild failed after %s: still serving the last good version\n", since(t))
+	s.printProblems(probs, len(s.latest.Pages))
+}
+
+// print prints a site's problems when they differ from the last printed.
+func (s *server) print(site *build.Site) { s.printProblems(site.Problems, len(site.Pages)) }
+
+func (s *server) printProblems(probs []diag.Problem, pages int) {
+	var b strings.Builder
+	for _, p := range probs {
+		b.WriteString(p.String())
+		b.WriteByte('\n')
+	}
+	if b.String() == s.printed {
+		return
+	}
+	s.printed = b.String()
+	_ = diag.Write(s.opts.Stderr, diag.Text, s.cfg.Src, probs, pages)
+}
+
+// cssOnly reports whether every changed theme file is a stylesheet.
+func cssOnly(paths []string) bool {
+	for _, p := range paths {
+		if !strings.HasPrefix(p, "static/") || filepath.Ext(p) != ".css" {
+			return false
+		}
+	}
+	return true
+}
+
+// pagesOnly reports whether every changed source path is a Markdown page.
+func pagesOnly(paths []string) bool {
+	for _, p := range paths {
+		if !strings.EqualFold(filepath.Ext(p), ".md") {
+			return false
+		}
+	}
+	return true
+}
+
+func describe(src, theme []string) string {
+	all := append(append([]string{}, src...), theme...)
+	if len(all) > 3 {
+		return fmt.Sprintf("%s and %d more", strings.Join(all[:3], ", "), len(all)-3)
+	}
+	return strings.Join(all, ", ")
+}
+
+func since(t time.Time) time.Duration {
+	d := time.Since(t)
+	if d > time.Second {
+		return d.Round(10 * time.Millisecond)
+	}
+	return d.Round(100 * time.Microsecond)
+}
