@@ -19,7 +19,11 @@ import (
 // assets, the group pages, the 404 page and the source tree's other files.
 // live adds the preview server's reload script.
 func Render(ctx context.Context, site *Site, cfg Config, live bool, w Writer) error {
-	r, err := NewRenderer(site, cfg, live)
+	theme, err := LoadTheme(cfg)
+	if err != nil {
+		return err
+	}
+	r, err := NewRenderer(site, theme, cfg, live)
 	if err != nil {
 		return err
 	}
@@ -152,22 +156,27 @@ func (cl claimant) WriteFile(name string, data []byte) error {
 	return cl.c.w.WriteFile(name, data)
 }
 
-// NewRenderer returns the renderer for a parsed site.
-func NewRenderer(site *Site, cfg Config, live bool) (*render.Renderer, error) {
+// LoadTheme loads the default theme with cfg.Theme's files over it.
+func LoadTheme(cfg Config) (*render.Theme, error) {
 	tfs, err := themeFS(cfg)
 	if err != nil {
 		return nil, err
 	}
+	return render.LoadTheme(tfs)
+}
+
+// NewRenderer returns the renderer for a parsed site in a loaded theme.
+func NewRenderer(site *Site, theme *render.Theme, cfg Config, live bool) (*render.Renderer, error) {
 	base, err := link.NewBase(cfg.BaseURL)
 	if err != nil {
 		return nil, err
 	}
-	return render.New(tfs, render.Site{
+	return render.New(theme, render.Site{
 		Title:     site.Title,
 		Base:      base,
 		BuildDate: site.Now,
 		EditURL:   cfg.EditURL,
 		Live:      live,
 		Pages:     site.Pages,
-	})
+	}), nil
 }

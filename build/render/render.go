@@ -41,19 +41,27 @@ type Site struct {
 	Pages     []*page.Page
 }
 
-// Renderer renders pages of one site. It is safe for concurrent use.
-type Renderer struct {
-	site   Site
+// Theme is a loaded theme: parsed templates and static files, ready to
+// render any number of sites (the preview server keeps one until the
+// theme changes).
+type Theme struct {
 	tmpl   *template.Template
 	files  []page.File
 	assets map[string]string // theme file name → site path (fingerprinted)
+}
+
+// Renderer renders pages of one site. It is safe for concurrent use.
+type Renderer struct {
+	site Site
+	*Theme
 	groups [page.NumGroups][]*page.Page
 	pos    map[*page.Page]int // index of a page within its group
 }
 
-// New loads the templates and static files of the theme in themeFS.
-func New(themeFS fs.FS, site Site) (*Renderer, error) {
-	r := &Renderer{site: site, assets: map[string]string{}, pos: map[*page.Page]int{}}
+// LoadTheme parses the templates and reads the static files of the theme
+// in themeFS.
+func LoadTheme(themeFS fs.FS) (*Theme, error) {
+	t := &Theme{assets: map[string]string{}}
 	tmpl, err := template.New("").Funcs(funcs).ParseFS(themeFS, "templates/*.html")
 	if err != nil {
 		return nil, fmt.Errorf("theme: %w", err)
@@ -63,10 +71,16 @@ func New(themeFS fs.FS, site Site) (*Renderer, error) {
 			return nil, fmt.Errorf("theme: templates/%s is missing", name)
 		}
 	}
-	r.tmpl = tmpl
-	if err := r.loadStatic(themeFS); err != nil {
+	t.tmpl = tmpl
+	if err := t.loadStatic(themeFS); err != nil {
 		return nil, err
 	}
+	return t, nil
+}
+
+// New returns the renderer of a site in a theme.
+func New(theme *Theme, site Site) *Renderer {
+	r := &Renderer{site: site, Theme: theme, pos: map[*page.Page]int{}}
 	for _, p := range site.Pages {
 		if p.URL == "" {
 			continue // the index page is the site's home, not a nav entry
@@ -86,7 +100,7 @@ func New(themeFS fs.FS, site Site) (*Renderer, error) {
 			r.pos[p] = i
 		}
 	}
-	return r, nil
+	return r
 }
 
 var funcs = template.FuncMap{
@@ -95,15 +109,15 @@ var funcs = template.FuncMap{
 
 // loadStatic reads the theme's static files, fingerprinting CSS and JS so
 // they can be cached forever, and adds the generated highlighting CSS.
-func (r *Renderer) loadStatic(themeFS fs.FS) error {
+func (t *Theme) loadStatic(themeFS fs.FS) error {
 	add := func(name string, data []byte) {
 		out := "assets/" + name
 		if ext := path.Ext(name); ext == ".css" || ext == ".js" {
 			sum := sha256.Sum256(data)
 			out = "assets/" + strings.TrimSuffix(name, ext) + "." + hex.EncodeToString(sum[:])[:10] + ext
 		}
-		r.assets[name] = out
-		r.files = append(r.files, page.File{Name: out, Data: data})
+		t.assets[name] = out
+		t.files = append(t.files, page.File{Name: out, Data: data})
 	}
 	err := fs.WalkDir(themeFS, "static", func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {

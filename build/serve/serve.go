@@ -27,6 +27,8 @@ import (
 	"github.com/arcaapi/runbooks/build"
 	"github.com/arcaapi/runbooks/build/diag"
 	"github.com/arcaapi/runbooks/build/highlight"
+	"github.com/arcaapi/runbooks/build/page"
+	"github.com/arcaapi/runbooks/build/render"
 	"github.com/arcaapi/runbooks/build/serve/watch"
 )
 
@@ -75,6 +77,7 @@ type server struct {
 	theme   string // the theme folder, absolute, or ""
 	src     fs.FS
 	hl      *highlight.Highlighter // one for the server's life: code is highlighted once
+	looks   *render.Theme          // the loaded theme, reloaded only when it changes
 	hub     *hub
 	snap    atomic.Pointer[snapshot] // the pages served
 	status  atomic.Pointer[status]   // what browsers are told
@@ -262,7 +265,7 @@ func (s *server) start(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	snap, err := newSnapshot(site, s.cfg, s.nextVersion(), probes(site, nil, true))
+	snap, err := s.snapshot(site, probes(site, nil, true), true)
 	if err != nil {
 		return err
 	}
@@ -281,6 +284,19 @@ func (s *server) nextVersion() string {
 
 func (s *server) setStatus(probs []diag.Problem, stale bool) {
 	s.status.Store(newStatus(s.snap.Load().version, s.cfg.Src, stale, probs, ""))
+}
+
+// snapshot makes the next version of the served site, loading the theme
+// first when it changed (or was never loaded).
+func (s *server) snapshot(site *build.Site, probes []*page.Page, themeChanged bool) (*snapshot, error) {
+	if s.looks == nil || themeChanged {
+		t, err := build.LoadTheme(s.cfg)
+		if err != nil {
+			return nil, err
+		}
+		s.looks = t
+	}
+	return newSnapshot(site, s.looks, s.cfg, s.nextVersion(), probes)
 }
 
 // rebuild applies a batch of changes: it parses what changed, swaps the
@@ -322,7 +338,7 @@ func (s *server) rebuild(ctx context.Context, b watch.Batch) {
 		return
 	}
 	prev := s.snap.Load()
-	snap, err := newSnapshot(site, s.cfg, s.nextVersion(), probes(site, srcChanged, len(themeChanged) > 0))
+	snap, err := s.snapshot(site, probes(site, srcChanged, len(themeChanged) > 0), len(themeChanged) > 0)
 	if err != nil {
 		s.version--
 		finish()

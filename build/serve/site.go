@@ -37,8 +37,8 @@ type snapshot struct {
 // newSnapshot makes the snapshot of a parsed site. It renders the probe
 // pages, so that a template that fails on them is a failed rebuild rather
 // than a broken page.
-func newSnapshot(site *build.Site, cfg build.Config, version string, probes []*page.Page) (*snapshot, error) {
-	r, err := build.NewRenderer(site, cfg, true)
+func newSnapshot(site *build.Site, theme *render.Theme, cfg build.Config, version string, probes []*page.Page) (*snapshot, error) {
+	r, err := build.NewRenderer(site, theme, cfg, true)
 	if err != nil {
 		return nil, err
 	}
