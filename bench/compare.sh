@@ -132,7 +132,7 @@ for l in ours hugo warm check small; do
 done
 
 pages=$(find "$tmp/tree" -name '*.md' | wc -l)
-mb=$(du -sm "$tmp/tree" | cut -f1)
+mb=$(find "$tmp/tree" -name '*.md' -printf '%s\n' | awk '{ s += $1 } END { printf "%.1f", s / 1e6 }')
 cpu=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo 2>/dev/null || true)
 cat <<EOF
 

@@ -13,16 +13,17 @@ type codeBlock struct {
 	body string // lines without the fences, each ending in "\n"
 }
 
-// languages lists fence languages with their weight in a tree. "frobnicate"
-// is a language no highlighter knows, so it must fall back to plain text.
-func languages() []struct {
+// weighted is a fence language and how often it is drawn.
+type weighted struct {
 	lang   string
 	weight int
-} {
-	return []struct {
-		lang   string
-		weight int
-	}{
+}
+
+// languages lists fence languages with their weight in a tree. "" is a
+// fence with no language; "frobnicate" is a language no highlighter knows,
+// so it must fall back to plain text.
+func languages() []weighted {
+	return []weighted{
 		{"bash", 25}, {"console", 18}, {"yaml", 12}, {"json", 10},
 		{"sql", 10}, {"promql", 10}, {"", 9}, {"frobnicate", 6},
 	}

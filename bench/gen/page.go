@@ -219,11 +219,11 @@ func (p *page) list(marker string, tpls []string, k int) {
 }
 
 // nextLink writes the next link as a sentence drawn from the link notes.
-func (p *page) nextLink(prefix string) {
+func (p *page) nextLink() {
 	l := p.links[0]
 	p.links = p.links[1:]
 	s := strings.NewReplacer("{{title}}", l.title, "{{href}}", l.href).Replace(pick(p.r, p.pg.lx.linkNotes))
-	p.WriteString(prefix + s + "\n\n")
+	p.WriteString(s + "\n\n")
 }
 
 // code writes a code block if the current slot was drawn for one.
@@ -295,7 +295,7 @@ func (pg *pageGen) runbook(r *rand.Rand, rb *runbook) []byte {
 			p.heading(3, s)
 			p.para(pick(r, lx.stepNotes))
 			if linked[i] {
-				p.nextLink("")
+				p.nextLink()
 			}
 			if p.code() && r.IntN(6) == 0 {
 				p.para(pick(r, lx.expected))
@@ -318,7 +318,7 @@ func (pg *pageGen) runbook(r *rand.Rand, rb *runbook) []byte {
 		p.heading(2, "Rollback")
 		p.para(pick(r, lx.rollbacks))
 		p.code()
-		p.nextLink("")
+		p.nextLink()
 		p.heading(2, "Verification")
 		p.list("- [ ] ", lx.checks, 3+r.IntN(3))
 		p.code()
@@ -362,7 +362,7 @@ func (pg *pageGen) runbook(r *rand.Rand, rb *runbook) []byte {
 		p.list("- ", lx.followUps[3:], 1)
 		p.heading(2, "Prevention")
 		p.list("- ", lx.preventions, 1)
-		p.nextLink("")
+		p.nextLink()
 		p.heading(2, "Related Runbooks")
 	}
 	for _, l := range p.links {
