@@ -127,6 +127,9 @@ func (b Base) Href(from, to string) string {
 		return b.Path + escapePath(to)
 	}
 	rel := strings.Repeat("../", strings.Count(from, "/")) + escapePath(to)
+	if i := strings.IndexAny(rel, ":/"); i >= 0 && rel[i] == ':' {
+		rel = "./" + rel // "a:b/" would read as a URL with scheme "a"
+	}
 	if to == "" || strings.HasSuffix(to, "/") {
 		rel += "index.html"
 	}

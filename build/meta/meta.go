@@ -35,7 +35,10 @@ type Result struct {
 func Parse(path string, data []byte) Result {
 	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
 	if bytes.IndexByte(data, '\r') >= 0 {
+		// CRLF and a lone CR both end a line, for YAML and CommonMark
+		// alike; make them LF so that every stage counts lines the same.
 		data = bytes.ReplaceAll(data, []byte("\r\n"), []byte("\n"))
+		data = bytes.ReplaceAll(data, []byte("\r"), []byte("\n"))
 	}
 	r := Result{Body: data, BodyLine: 1, Meta: page.Meta{ReviewEvery: page.DefaultReviewDays}}
 	if len(data) > MaxPageBytes {

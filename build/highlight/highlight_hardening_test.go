@@ -1,0 +1,96 @@
+package highlight
+
+import (
+	"html"
+	"os"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestHostileCodeFallsBackToPlainText(t *testing.T) {
+	oneLine := "echo " + strings.Repeat("x<y ", 1<<18) // a 1 MB single-line command
+	manyLines := strings.Repeat("echo '<b>';\n", MaxBlockBytes/12+1)
+	for _, c := range []struct {
+		name, lang, code string
+		plain            bool // shown as escaped plain text
+	}{
+		{"1 MB on one line", "bash", oneLine, true},
+		{"a block past MaxBlockBytes", "bash", manyLines, true},
+		{"a line of MaxLineBytes", "bash", "echo " + strings.Repeat("a", MaxLineBytes-5) + "\n", false},
+		{"a line one byte longer", "bash", "echo " + strings.Repeat("a", MaxLineBytes-4) + "\n", true},
+		{"markup in code", "bash", "</code></pre><script>alert(1)</script>\n", false},
+		{"markup in code, unknown language", "nope", "</code></pre><script>alert(1)</script>\n", true},
+		{"markup as the language", `"><script>alert(1)</script>`, "x\n", true},
+		{"NUL bytes and invalid UTF-8", "bash", "echo \x00\xff\xfe\n", false},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			h := New(nil)
+			got, _ := h.Highlight(c.lang, []byte(c.code))
+			if c.plain && got != html.EscapeString(c.code) {
+				t.Errorf("got %.200q, want the escaped plain text", got)
+			}
+			if !c.plain && !strings.Contains(got, "<span") {
+				t.Errorf("got %.200q, want highlighted code", got)
+			}
+			if strings.Contains(got, "<script") || strings.Contains(got, "</code>") {
+				t.Errorf("markup of the code reached the HTML: %.200q", got)
+			}
+		})
+	}
+}
+
+// slowYAML is 3 KB that chroma's YAML lexer takes seconds over.
+var slowYAML = strings.Repeat("[", 3000) + "\n"
+
+func TestSlowLexingIsBounded(t *testing.T) {
+	h := New(nil)
+	h.lexTime = 10 * time.Millisecond
+	for i := range MaxLateBlocks + 3 {
+		code := []byte(slowYAML + strings.Repeat(" ", i)) // distinct blocks: none is reused
+		got, known := h.Highlight("yaml", code)
+		if got != html.EscapeString(string(code)) || !known {
+			t.Fatalf("block %d: got %.100q, want the escaped plain text", i, got)
+		}
+	}
+	if h.late != MaxLateBlocks {
+		t.Errorf("%d blocks ran out of time, want lexing to stop after %d", h.late, MaxLateBlocks)
+	}
+	// Once lexing has stopped, even ordinary code is plain text.
+	if got, _ := h.Highlight("bash", []byte("echo hi\n")); strings.Contains(got, "<span") {
+		t.Errorf("got %q, want plain text after lexing stopped", got)
+	}
+}
+
+func TestLateBlocksAreNotStored(t *testing.T) {
+	dir := t.TempDir()
+	s := Open(dir, "site")
+	h := New(s)
+	h.lexTime = 10 * time.Millisecond
+	h.Highlight("yaml", []byte(slowYAML))
+	if len(s.entries) != 0 {
+		t.Errorf("a block that ran out of time was stored: the next build would never try it again")
+	}
+}
+
+func TestCorruptStoreIsIgnored(t *testing.T) {
+	for _, c := range []struct{ name, data string }{
+		{"empty", ""},
+		{"not a store", "hello"},
+		{"truncated", magic + strings.Repeat("k", 10)},
+		{"a huge length", magic + strings.Repeat("k", 16) + "\xff\xff\xff\xff\xff\xff\xff\xff\x7f"},
+		{"a length past the data", magic + strings.Repeat("k", 16) + "\x10abc"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			dir := t.TempDir()
+			if err := os.WriteFile(Open(dir, "x").path, []byte(c.data), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			s := Open(dir, "x")
+			got, _ := New(s).Highlight("bash", []byte("echo hi\n"))
+			if !strings.Contains(got, "<span") {
+				t.Errorf("got %q, want highlighted code", got)
+			}
+		})
+	}
+}
