@@ -18,6 +18,8 @@ import (
 	"os"
 	"path/filepath"
 	"time"
+
+	"github.com/arcaapi/runbooks/bench/gentree"
 )
 
 func main() {
@@ -32,7 +34,7 @@ func main() {
 func run(args []string, stderr io.Writer) error {
 	fs := flag.NewFlagSet("gen", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	var cfg Config
+	var cfg gentree.Config
 	fs.IntVar(&cfg.N, "n", 10000, "number of runbooks to write")
 	out := fs.String("o", "", "output folder (created; replaced only if it holds an earlier generated tree)")
 	fs.Int64Var(&cfg.Seed, "seed", 1, "random seed; the same seed writes the same bytes")
@@ -45,7 +47,7 @@ func run(args []string, stderr io.Writer) error {
 		return errors.New("usage: gen [-n N] -o DIR [-seed S] [-repeat]")
 	}
 	start := time.Now()
-	if err := Generate(*out, cfg); err != nil {
+	if err := gentree.Generate(*out, cfg); err != nil {
 		return err
 	}
 	size, err := treeSize(*out)

@@ -1,4 +1,7 @@
-package main
+// Package gentree implements a seeded, deterministic generator of
+// synthetic incident runbook trees, for benchmarks: bench/gen writes one
+// from the command line, and the build's Go benchmarks write their own.
+package gentree
 
 import (
 	"errors"
