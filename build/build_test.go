@@ -3,6 +3,7 @@ package build_test
 import (
 	"context"
 	"errors"
+	"github.com/arcaapi/runbooks/internal/fixture"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -18,27 +19,10 @@ import (
 
 var buildDate = time.Date(2026, 11, 28, 0, 0, 0, 0, time.UTC)
 
-// writeTree writes files (slash path → content) under a new temporary
-// folder and returns it.
-func writeTree(t *testing.T, files map[string]string) string {
-	t.Helper()
-	dir := t.TempDir()
-	for name, content := range files {
-		p := filepath.Join(dir, filepath.FromSlash(name))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	return dir
-}
-
 // buildTree builds files into a fresh output folder and returns it.
 func buildTree(t *testing.T, files map[string]string, baseURL string) (string, build.Result) {
 	t.Helper()
-	src := writeTree(t, files)
+	src := fixture.Tree(t, files)
 	out := filepath.Join(t.TempDir(), "public")
 	res, err := build.Build(context.Background(), build.Config{Src: src, Out: out, BaseURL: baseURL, Now: buildDate, NoCache: true})
 	if err != nil {
@@ -235,7 +219,7 @@ func TestHeadingIDsAndCode(t *testing.T) {
 }
 
 func TestErrorsArePositionedAndSorted(t *testing.T) {
-	src := writeTree(t, map[string]string{
+	src := fixture.Tree(t, map[string]string{
 		"b.md": "---\ntitle: B\nseverity: SEV9\nowner: x\nlast_updated: 2026-13-45\n---\n# B\n",
 		"a.md": "---\ntitle: [unclosed\n---\n# A\n",
 		"c.md": "# C\n",
@@ -266,7 +250,7 @@ func TestErrorsArePositionedAndSorted(t *testing.T) {
 }
 
 func TestDuplicateURLs(t *testing.T) {
-	src := writeTree(t, map[string]string{"a.md": "# A\n", "a/README.md": "# A too\n", "Api.md": "# Api\n", "api.md": "# api\n"})
+	src := fixture.Tree(t, map[string]string{"a.md": "# A\n", "a/README.md": "# A too\n", "Api.md": "# Api\n", "api.md": "# api\n"})
 	res, err := build.Check(context.Background(), build.Config{Src: src, Now: buildDate})
 	if err != nil {
 		t.Fatal(err)
@@ -284,7 +268,7 @@ func TestDuplicateURLs(t *testing.T) {
 }
 
 func TestOutputIsAtomic(t *testing.T) {
-	src := writeTree(t, map[string]string{"a.md": "# A\n", "gone.md": "# Gone\n"})
+	src := fixture.Tree(t, map[string]string{"a.md": "# A\n", "gone.md": "# Gone\n"})
 	out := filepath.Join(t.TempDir(), "public")
 	cfg := build.Config{Src: src, Out: out, Now: buildDate, NoCache: true}
 	if _, err := build.Build(context.Background(), cfg); err != nil {
@@ -320,8 +304,8 @@ func TestOutputIsAtomic(t *testing.T) {
 }
 
 func TestRefusesForeignOutput(t *testing.T) {
-	src := writeTree(t, map[string]string{"a.md": "# A\n"})
-	foreign := writeTree(t, map[string]string{"keep.txt": "mine"})
+	src := fixture.Tree(t, map[string]string{"a.md": "# A\n"})
+	foreign := fixture.Tree(t, map[string]string{"keep.txt": "mine"})
 	for _, c := range []struct{ name, out, want string }{
 		{"foreign folder", foreign, "was not built by runbooks"},
 		{"source folder", src, "inside the source folder"},
@@ -340,7 +324,7 @@ func TestRefusesForeignOutput(t *testing.T) {
 }
 
 func TestDeterministic(t *testing.T) {
-	src := writeTree(t, tree)
+	src := fixture.Tree(t, tree)
 	var snaps []map[string]string
 	for range 2 {
 		out := filepath.Join(t.TempDir(), "public")
@@ -395,8 +379,8 @@ func equal(a, b map[string]string) bool {
 }
 
 func TestThemeOverride(t *testing.T) {
-	src := writeTree(t, map[string]string{"a.md": "# A\n"})
-	theme := writeTree(t, map[string]string{"static/style.css": "body { color: rebeccapurple; }\n"})
+	src := fixture.Tree(t, map[string]string{"a.md": "# A\n"})
+	theme := fixture.Tree(t, map[string]string{"static/style.css": "body { color: rebeccapurple; }\n"})
 	out := filepath.Join(t.TempDir(), "public")
 	if _, err := build.Build(context.Background(), build.Config{Src: src, Out: out, Theme: theme, Now: buildDate, NoCache: true}); err != nil {
 		t.Fatal(err)
@@ -422,7 +406,7 @@ func TestSourceCannotReplaceGeneratedFiles(t *testing.T) {
 		{"robots.txt", "the generated site and robots.txt both write robots.txt"},
 		{"groups/sev1.md", "groups/sev1.md and the generated site both write groups/sev1/index.html"},
 	} {
-		src := writeTree(t, map[string]string{"a.md": "# A\n", c.file: "# mine\n"})
+		src := fixture.Tree(t, map[string]string{"a.md": "# A\n", c.file: "# mine\n"})
 		out := filepath.Join(t.TempDir(), "public")
 		_, err := build.Build(context.Background(), build.Config{Src: src, Out: out, Now: buildDate, NoCache: true})
 		if !errors.Is(err, build.ErrContent) || !strings.Contains(err.Error(), c.want) {

@@ -14,6 +14,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/arcaapi/runbooks/internal/fixture"
 	"html"
 	"io/fs"
 	"math/rand/v2"
@@ -56,20 +57,6 @@ func within[T any](t *testing.T, f func(ctx context.Context) T) T {
 	case <-ctx.Done():
 		t.Fatalf("did not finish within %v: the input makes the build hang", hangLimit)
 		panic("unreachable")
-	}
-}
-
-// writeFiles writes files, slash path → content, under dir.
-func writeFiles(t *testing.T, dir string, files map[string]string) {
-	t.Helper()
-	for name, data := range files {
-		p := filepath.Join(dir, filepath.FromSlash(name))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(data), 0o644); err != nil {
-			t.Fatal(err)
-		}
 	}
 }
 
@@ -393,7 +380,7 @@ Inline <a href="javascript:alert('raw4')">raw link</a>, <svg/onload=alert("raw5"
 
 func TestHostileContentIsEscaped(t *testing.T) {
 	src := t.TempDir()
-	writeFiles(t, src, map[string]string{
+	fixture.Write(t, src, map[string]string{
 		"README.md":                                "# Runbooks\n\n- [hostile](xss.md)\n",
 		"xss.md":                                   hostilePage,
 		"<img src=x onerror=alert('file')>.md":     "Named to attack the navigation.\n",
@@ -544,7 +531,7 @@ func TestOddNamesLinkAndResolve(t *testing.T) {
 	for _, base := range []string{"", "https://example.com/ops/"} {
 		t.Run("base="+base, func(t *testing.T) {
 			src, out := t.TempDir(), filepath.Join(t.TempDir(), "public")
-			writeFiles(t, src, files)
+			fixture.Write(t, src, files)
 			type result struct {
 				res build.Result
 				err error
@@ -627,7 +614,7 @@ func assertLinksResolve(t *testing.T, site map[string][]byte, base string) {
 
 func TestCaseOnlyNamesAreReported(t *testing.T) {
 	src := t.TempDir()
-	writeFiles(t, src, map[string]string{"Foo.md": "# A\n", "foo.md": "# B\n", "img/Logo.png": "a", "img/logo.png": "b"})
+	fixture.Write(t, src, map[string]string{"Foo.md": "# A\n", "foo.md": "# B\n", "img/Logo.png": "a", "img/logo.png": "b"})
 	res := check(t, src)
 	p := findProblem(t, res.Problems, "foo.md", "duplicate-url")
 	if p.Severity != diag.Error || !strings.Contains(p.Message, "Foo.md") || !strings.Contains(p.Message, "foo.md") {
@@ -643,8 +630,8 @@ func TestSymlinksStayInTheTree(t *testing.T) {
 	tmp := t.TempDir()
 	src, outside := filepath.Join(tmp, "src"), filepath.Join(tmp, "outside")
 	const secret = "TOP-SECRET-7d1f0c"
-	writeFiles(t, outside, map[string]string{"secret.md": "# " + secret + "\n", "secret.txt": secret, "dir/inner.md": secret})
-	writeFiles(t, src, map[string]string{"README.md": "# Home\n\n[a](a.md)\n", "a.md": "# A\n"})
+	fixture.Write(t, outside, map[string]string{"secret.md": "# " + secret + "\n", "secret.txt": secret, "dir/inner.md": secret})
+	fixture.Write(t, src, map[string]string{"README.md": "# Home\n\n[a](a.md)\n", "a.md": "# A\n"})
 	links := map[string]string{
 		"leak.md":       filepath.Join(outside, "secret.md"), // absolute, out of the tree
 		"leak.txt":      "../outside/secret.txt",             // relative, out of the tree
@@ -709,7 +696,7 @@ func (d denyFS) Open(name string) (fs.File, error) {
 
 func TestUnreadableFilesAreNamed(t *testing.T) {
 	src := t.TempDir()
-	writeFiles(t, src, map[string]string{
+	fixture.Write(t, src, map[string]string{
 		"README.md": "# Home\n", "secret.md": "# Secret\n", "locked/inner.md": "# Inner\n", "ok.md": "# OK\n",
 	})
 	fsys := denyFS{FS: os.DirFS(src), deny: map[string]bool{"secret.md": true, "locked": true}}
@@ -735,7 +722,7 @@ func TestUnreadableFilesAreNamed(t *testing.T) {
 			t.Skip("running as root, which reads files whatever their mode; the case is covered through a file system that denies reads")
 		}
 		src := t.TempDir()
-		writeFiles(t, src, map[string]string{"README.md": "# Home\n", "secret.md": "# Secret\n"})
+		fixture.Write(t, src, map[string]string{"README.md": "# Home\n", "secret.md": "# Secret\n"})
 		if err := os.Chmod(filepath.Join(src, "secret.md"), 0); err != nil {
 			t.Fatal(err)
 		}
@@ -748,7 +735,7 @@ func TestSpecialFilesAreNotRead(t *testing.T) {
 	// A named pipe would block a read forever; a folder named like a page
 	// is a folder.
 	src := t.TempDir()
-	writeFiles(t, src, map[string]string{"README.md": "# Home\n", "folder.md/inner.md": "# Inner\n"})
+	fixture.Write(t, src, map[string]string{"README.md": "# Home\n", "folder.md/inner.md": "# Inner\n"})
 	if err := syscall.Mkfifo(filepath.Join(src, "pipe.md"), 0o644); err != nil {
 		t.Skipf("cannot make a named pipe here: %v", err)
 	}
@@ -768,7 +755,7 @@ func TestSpecialFilesAreNotRead(t *testing.T) {
 
 func TestEmptyAndOddlyEncodedPages(t *testing.T) {
 	src := t.TempDir()
-	writeFiles(t, src, map[string]string{
+	fixture.Write(t, src, map[string]string{
 		"README.md":   "# Home\n",
 		"empty.md":    "",
 		"blank.md":    "  \n\t \n\n",
@@ -834,7 +821,7 @@ func TestPathologicalPagesAreRefused(t *testing.T) {
 		table.WriteString("|x|\n")
 	}
 	command := strings.Repeat("echo 'a long command'; ", 1<<20/len("echo 'a long command'; "))
-	writeFiles(t, src, map[string]string{
+	fixture.Write(t, src, map[string]string{
 		"README.md":   "# Home\n",
 		"huge.md":     big.String(),
 		"quotes.md":   "# Quotes\n\n" + strings.Repeat("> ", 20000) + "x\n",
@@ -880,8 +867,8 @@ func TestPathologicalPagesAreRefused(t *testing.T) {
 
 func TestBuildsAreDeterministic(t *testing.T) {
 	src := t.TempDir()
-	writeFiles(t, src, genTree(200, "a"))
-	writeFiles(t, src, map[string]string{"ñandú/a b#1.md": "# Odd\n\n[home](../README.md)\n"})
+	fixture.Write(t, src, genTree(200, "a"))
+	fixture.Write(t, src, map[string]string{"ñandú/a b#1.md": "# Odd\n\n[home](../README.md)\n"})
 	var outs []map[string][]byte
 	for i := range 2 {
 		out := filepath.Join(t.TempDir(), "public")
@@ -1004,9 +991,9 @@ func TestBinary(t *testing.T) {
 	t.Run("refused output folders", func(t *testing.T) {
 		tmp := t.TempDir()
 		src, home := filepath.Join(tmp, "src"), filepath.Join(tmp, "home")
-		writeFiles(t, src, map[string]string{"README.md": "# Home\n", "a.md": "# A\n"})
-		writeFiles(t, home, map[string]string{".bashrc": "sentinel"})
-		writeFiles(t, tmp, map[string]string{"foreign/keep.txt": "sentinel", "a-file": "sentinel"})
+		fixture.Write(t, src, map[string]string{"README.md": "# Home\n", "a.md": "# A\n"})
+		fixture.Write(t, home, map[string]string{".bashrc": "sentinel"})
+		fixture.Write(t, tmp, map[string]string{"foreign/keep.txt": "sentinel", "a-file": "sentinel"})
 		if err := os.Symlink(src, filepath.Join(tmp, "link-to-src")); err != nil {
 			t.Fatal(err)
 		}
@@ -1035,13 +1022,13 @@ func TestBinary(t *testing.T) {
 		tmp := t.TempDir()
 		src, site, ref := filepath.Join(tmp, "src"), filepath.Join(tmp, "site"), filepath.Join(tmp, "ref")
 		out := filepath.Join(site, "public")
-		writeFiles(t, src, genTree(300, "a"))
+		fixture.Write(t, src, genTree(300, "a"))
 		if code, msg := run(t, tmp, bin, "build", "--src", src, "--out", out, "--no-cache"); code != 0 {
 			t.Fatalf("first build: exit %d\n%s", code, msg)
 		}
 		previous := readTree(t, out)
-		writeFiles(t, src, genTree(300, "b"))
-		writeFiles(t, src, map[string]string{"new.md": "# New page\n"})
+		fixture.Write(t, src, genTree(300, "b"))
+		fixture.Write(t, src, map[string]string{"new.md": "# New page\n"})
 		start := time.Now()
 		if code, msg := run(t, tmp, bin, "build", "--src", src, "--out", filepath.Join(ref, "public"), "--no-cache"); code != 0 {
 			t.Fatalf("reference build: exit %d\n%s", code, msg)
@@ -1094,13 +1081,13 @@ func TestBinary(t *testing.T) {
 		tmp := t.TempDir()
 		src, site := filepath.Join(tmp, "src"), filepath.Join(tmp, "site")
 		out := filepath.Join(site, "public")
-		writeFiles(t, src, genTree(20, "a"))
-		writeFiles(t, src, map[string]string{"big.md": "# Big\n\n" + strings.Repeat("A paragraph of text that makes the page large.\n\n", 8000)})
+		fixture.Write(t, src, genTree(20, "a"))
+		fixture.Write(t, src, map[string]string{"big.md": "# Big\n\n" + strings.Repeat("A paragraph of text that makes the page large.\n\n", 8000)})
 		if code, msg := run(t, tmp, bin, "build", "--src", src, "--out", out, "--no-cache"); code != 0 {
 			t.Fatalf("first build: exit %d\n%s", code, msg)
 		}
 		previous := readTree(t, out)
-		writeFiles(t, src, genTree(20, "b"))
+		fixture.Write(t, src, genTree(20, "b"))
 		// A file size limit of 256 KB makes writing the big page fail
 		// with EFBIG, as a full disk fails with ENOSPC.
 		code, msg := run(t, tmp, bash, "-c", `ulimit -f 256 && exec "$0" "$@"`, bin, "build", "--src", src, "--out", out, "--no-cache")
@@ -1135,7 +1122,7 @@ func TestBinary(t *testing.T) {
 	t.Run("deterministic with SOURCE_DATE_EPOCH", func(t *testing.T) {
 		tmp := t.TempDir()
 		src := filepath.Join(tmp, "src")
-		writeFiles(t, src, genTree(100, "a"))
+		fixture.Write(t, src, genTree(100, "a"))
 		var sites []map[string][]byte
 		for _, out := range []string{"one", "two"} {
 			if code, msg := run(t, tmp, bin, "build", "--src", src, "--out", filepath.Join(tmp, out), "--no-cache"); code != 0 {

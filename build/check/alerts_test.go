@@ -2,6 +2,7 @@ package check_test
 
 import (
 	"context"
+	"github.com/arcaapi/runbooks/internal/fixture"
 	"strconv"
 	"testing"
 
@@ -52,7 +53,7 @@ const alertRules = `groups:
 
 func TestAlerts(t *testing.T) {
 	const base = "https://runbooks.example.com/ops/"
-	dir := writeTree(t, map[string]string{
+	dir := fixture.Tree(t, map[string]string{
 		"README.md": "# Home\n",
 		"api-down.md": "---\ntitle: API down\nseverity: SEV1\ntype: incident\nowner: X\nlast_updated: 2026-05-01\n" +
 			"alerts: [ApiDown, ApiErrorsHigh, ApiLatency]\n---\n# API down\n" + allSections,

@@ -3,8 +3,7 @@ package check_test
 import (
 	"context"
 	"fmt"
-	"os"
-	"path/filepath"
+	"github.com/arcaapi/runbooks/internal/fixture"
 	"slices"
 	"strings"
 	"testing"
@@ -17,26 +16,10 @@ import (
 // buildDate is the build date of every fixture: reviews are due against it.
 var buildDate = time.Date(2026, 6, 1, 12, 0, 0, 0, time.UTC)
 
-// writeTree writes files (slash path → content) under a new folder.
-func writeTree(t *testing.T, files map[string]string) string {
-	t.Helper()
-	dir := t.TempDir()
-	for name, data := range files {
-		p := filepath.Join(dir, filepath.FromSlash(name))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(data), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	return dir
-}
-
 // checkTree runs the whole check stage on files, as `runbooks check` does.
 func checkTree(t *testing.T, files map[string]string, baseURL string) []diag.Problem {
 	t.Helper()
-	res, err := build.Check(context.Background(), build.Config{Src: writeTree(t, files), Now: buildDate, BaseURL: baseURL, NoCache: true})
+	res, err := build.Check(context.Background(), build.Config{Src: fixture.Tree(t, files), Now: buildDate, BaseURL: baseURL, NoCache: true})
 	if err != nil {
 		t.Fatal(err)
 	}

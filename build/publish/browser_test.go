@@ -2,7 +2,6 @@ package publish_test
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"iter"
 	"net"
@@ -180,26 +179,13 @@ func findChromium() string {
 	return ""
 }
 
-// buildForBrowser builds the repository's runbooks for baseURL. When they
-// have content errors (they are being written), it builds the fixture tree
-// instead and says so.
+// buildForBrowser builds the repository's runbooks for baseURL.
 func buildForBrowser(t *testing.T, baseURL string) string {
 	t.Helper()
 	out := filepath.Join(t.TempDir(), "public")
 	cfg := build.Config{Src: filepath.Join(repoRoot, "runbooks"), Out: out, BaseURL: baseURL, Now: now, NoCache: true}
-	res, err := build.Build(context.Background(), cfg)
-	if errors.Is(err, build.ErrContent) {
-		t.Logf("runbooks/ has %d errors; testing the fixture tree instead:", res.Errors())
-		for _, p := range res.Problems {
-			t.Log("  ", p)
-		}
-		src := filepath.Join(t.TempDir(), "runbooks")
-		writeTree(t, src, fixture)
-		cfg.Src = src
-		_, err = build.Build(context.Background(), cfg)
-	}
-	if err != nil {
-		t.Fatalf("build: %v", err)
+	if res, err := build.Build(context.Background(), cfg); err != nil {
+		t.Fatalf("build runbooks/: %v\n%v", err, res.Problems)
 	}
 	return out
 }

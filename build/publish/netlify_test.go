@@ -2,6 +2,7 @@ package publish_test
 
 import (
 	"bytes"
+	"github.com/arcaapi/runbooks/internal/fixture"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -89,7 +90,7 @@ func TestNetlifyConfig(t *testing.T) {
 	// Run the command line as Netlify runs it for a deploy preview: in the
 	// repository's base folder, with Netlify's variables.
 	work := t.TempDir()
-	writeTree(t, filepath.Join(work, src), fixture)
+	fixture.Write(t, filepath.Join(work, src), smallSite)
 	const preview = "https://deploy-preview-7--runbooks-example.netlify.app"
 	cmd := exec.Command(bin, append([]string{"build"}, args...)...)
 	cmd.Dir = work

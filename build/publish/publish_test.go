@@ -31,7 +31,7 @@ var bases = []struct {
 	{"subpath", "https://example.github.io/ops/", "/ops/"},
 }
 
-// fixtureAlerts are the alerts of the fixture and the site path of the
+// fixtureAlerts are the alerts of the smallSite and the site path of the
 // runbook each leads to.
 var fixtureAlerts = map[string]string{
 	"PgPoolExhausted":  "db/pool/",
@@ -42,7 +42,7 @@ var fixtureAlerts = map[string]string{
 func TestRedirects(t *testing.T) {
 	for _, b := range bases {
 		t.Run(b.name, func(t *testing.T) {
-			out := mustBuild(t, fixture, b.baseURL)
+			out := mustBuild(t, smallSite, b.baseURL)
 			text := readFile(t, filepath.Join(out, publish.RedirectsFile))
 			got := map[string]string{}
 			for i, line := range strings.Split(strings.TrimSuffix(text, "\n"), "\n") {
@@ -96,7 +96,7 @@ var (
 func TestFallbackPages(t *testing.T) {
 	for _, b := range bases {
 		t.Run(b.name, func(t *testing.T) {
-			out := mustBuild(t, fixture, b.baseURL)
+			out := mustBuild(t, smallSite, b.baseURL)
 			for name, target := range fixtureAlerts {
 				u := "alerts/" + strings.ToLower(name) + "/"
 				html := readFile(t, filepath.Join(out, u, "index.html"))
@@ -155,7 +155,7 @@ type indexEntry struct {
 func TestIndexJSON(t *testing.T) {
 	for _, b := range bases {
 		t.Run(b.name, func(t *testing.T) {
-			out := mustBuild(t, fixture, b.baseURL)
+			out := mustBuild(t, smallSite, b.baseURL)
 			data, err := os.ReadFile(filepath.Join(out, publish.IndexFile))
 			if err != nil {
 				t.Fatal(err)
@@ -217,7 +217,7 @@ type sitemapDoc struct {
 func TestSitemapAndRobots(t *testing.T) {
 	for _, b := range bases {
 		t.Run(b.name, func(t *testing.T) {
-			out := mustBuild(t, fixture, b.baseURL)
+			out := mustBuild(t, smallSite, b.baseURL)
 			robots := readFile(t, filepath.Join(out, "robots.txt"))
 			if !strings.Contains(robots, "User-agent: *\nDisallow:\n") {
 				t.Errorf("robots.txt does not allow every page:\n%s", robots)
@@ -266,7 +266,7 @@ func TestSitemapAndRobots(t *testing.T) {
 func TestHeaders(t *testing.T) {
 	for _, b := range bases {
 		t.Run(b.name, func(t *testing.T) {
-			out := mustBuild(t, fixture, b.baseURL)
+			out := mustBuild(t, smallSite, b.baseURL)
 			rules := parseHeaders(t, readFile(t, filepath.Join(out, publish.HeadersFile)))
 			files := siteFiles(t, out)
 			fingerprinted := 0
@@ -408,8 +408,8 @@ func TestCheck(t *testing.T) {
 
 // TestReproducible builds the same tree twice and compares every file.
 func TestReproducible(t *testing.T) {
-	a := mustBuild(t, fixture, "https://example.github.io/ops/")
-	b := mustBuild(t, fixture, "https://example.github.io/ops/")
+	a := mustBuild(t, smallSite, "https://example.github.io/ops/")
+	b := mustBuild(t, smallSite, "https://example.github.io/ops/")
 	fa, fb := siteFiles(t, a), siteFiles(t, b)
 	if !slices.Equal(fa, fb) {
 		t.Fatalf("file lists differ:\n%v\n%v", fa, fb)

@@ -3,6 +3,7 @@ package publish_test
 import (
 	"bufio"
 	"context"
+	"github.com/arcaapi/runbooks/internal/fixture"
 	"os"
 	"path/filepath"
 	"strings"
@@ -52,9 +53,9 @@ Add capacity.
 None yet.
 `
 
-// fixture is a small runbook tree: runbooks with alerts (in mixed case),
+// smallSite is a small runbook tree: runbooks with alerts (in mixed case),
 // a maintenance procedure overdue for review, a plain page and the index.
-var fixture = map[string]string{
+var smallSite = map[string]string{
 	"README.md": "# Ops runbooks\n\nStart with [the pool runbook](db/pool.md).\n",
 	"db/pool.md": `---
 title: Database pool exhausted
@@ -105,27 +106,13 @@ Put the old ones back.
 	"guide.md": "# Writing guide\n\nPlain page.\n",
 }
 
-// writeTree writes files (slash paths → content) under dir.
-func writeTree(t testing.TB, dir string, files map[string]string) {
-	t.Helper()
-	for name, data := range files {
-		p := filepath.Join(dir, filepath.FromSlash(name))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(data), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-}
-
 // buildSite builds files with the base URL into a new folder and returns
 // the output folder and the build's result.
 func buildSite(t testing.TB, files map[string]string, baseURL string) (string, build.Result, error) {
 	t.Helper()
 	dir := t.TempDir()
 	src := filepath.Join(dir, "runbooks")
-	writeTree(t, src, files)
+	fixture.Write(t, src, files)
 	out := filepath.Join(dir, "public")
 	res, err := build.Build(context.Background(), build.Config{Src: src, Out: out, BaseURL: baseURL, Now: now, NoCache: true})
 	return out, res, err

@@ -3,6 +3,7 @@ package serve
 import (
 	"context"
 	"fmt"
+	"github.com/arcaapi/runbooks/internal/fixture"
 	"maps"
 	"os/exec"
 	"slices"
@@ -138,7 +139,7 @@ func TestBrowserReloadsAndShowsProblems(t *testing.T) {
 		t.Fatalf("the page did not scroll: scrollY = %v", y)
 	}
 
-	writeFiles(t, p.dir, map[string]string{"guide.md": "# Guide\n\n## Second version\n\n" + long.String()})
+	fixture.Write(t, p.dir, map[string]string{"guide.md": "# Guide\n\n## Second version\n\n" + long.String()})
 	do(t, ctx, p, "reload after an edit",
 		chromedp.WaitVisible(chromedp.ID("second-version")),
 		chromedp.WaitReady(chromedp.CSS("html[data-live]")),
@@ -147,7 +148,7 @@ func TestBrowserReloadsAndShowsProblems(t *testing.T) {
 		t.Errorf("after the reload scrollY = %v, want about 1200", y)
 	}
 
-	writeFiles(t, p.dir, map[string]string{"guide.md": "---\ntitle: [unclosed\n---\n\n## Broken version\n"})
+	fixture.Write(t, p.dir, map[string]string{"guide.md": "---\ntitle: [unclosed\n---\n\n## Broken version\n"})
 	do(t, ctx, p, "show the overlay", chromedp.WaitVisible(chromedp.CSS("#runbooks-live.live-major")))
 	overlay := eval[string](t, ctx, `document.getElementById("runbooks-live").innerText`)
 	for _, want := range []string{"guide.md:2:", "1 error", "last good version", "front-matter"} {
@@ -159,7 +160,7 @@ func TestBrowserReloadsAndShowsProblems(t *testing.T) {
 		t.Error("the broken save replaced the last good page")
 	}
 
-	writeFiles(t, p.dir, map[string]string{"guide.md": "# Guide\n\n## Fixed version\n\nAll good.\n"})
+	fixture.Write(t, p.dir, map[string]string{"guide.md": "# Guide\n\n## Fixed version\n\nAll good.\n"})
 	do(t, ctx, p, "clear the overlay after the fix",
 		chromedp.WaitVisible(chromedp.ID("fixed-version")),
 		chromedp.WaitReady(chromedp.CSS("html[data-live]")),
@@ -175,7 +176,7 @@ func TestBrowserReloadsAndShowsProblems(t *testing.T) {
 func TestBrowserSwapsStylesheet(t *testing.T) {
 	ctx := browser(t)
 	themeDir := t.TempDir()
-	writeFiles(t, themeDir, map[string]string{"static/print.css": "body { margin: 0; }\n"})
+	fixture.Write(t, themeDir, map[string]string{"static/print.css": "body { margin: 0; }\n"})
 	p := startPreview(t, docs, func(o *Options) { o.Config.Theme = themeDir })
 	errs := problemsIn(t, ctx)
 	do(t, ctx, p, "open the page",
@@ -183,7 +184,7 @@ func TestBrowserSwapsStylesheet(t *testing.T) {
 		chromedp.WaitReady(chromedp.CSS("html[data-live]")),
 	)
 	eval[bool](t, ctx, `window.notReloaded = true`) // a reload would lose it
-	writeFiles(t, themeDir, map[string]string{"static/style.css": "body { background: rgb(1, 2, 3); }\n"})
+	fixture.Write(t, themeDir, map[string]string{"static/style.css": "body { background: rgb(1, 2, 3); }\n"})
 	do(t, ctx, p, "apply the new stylesheet",
 		chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
 			_, err := chromedp.Poll[chromedp.Void](`getComputedStyle(document.body).backgroundColor === "rgb(1, 2, 3)"`, chromedp.WithPollingTimeout(patience))(ctx, tg)

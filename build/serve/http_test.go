@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"errors"
+	"github.com/arcaapi/runbooks/internal/fixture"
 	"io"
 	"net"
 	"net/http"
@@ -54,7 +55,7 @@ func TestPathTraversal(t *testing.T) {
 	}
 	p := startPreview(t, files)
 	const secret = "TOP-SECRET-VALUE"
-	writeFiles(t, filepath.Dir(p.dir), map[string]string{"secret.txt": secret})
+	fixture.Write(t, filepath.Dir(p.dir), map[string]string{"secret.txt": secret})
 	targets := []string{
 		"/../secret.txt",
 		"/../../etc/passwd",
@@ -189,7 +190,7 @@ func TestHeaderReadTimeout(t *testing.T) {
 func TestEventClientsLeaveNothingBehind(t *testing.T) {
 	baseline := goleak.IgnoreCurrent()
 	dir := filepath.Join(t.TempDir(), "runbooks")
-	writeFiles(t, dir, docs)
+	fixture.Write(t, dir, docs)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	ready := make(chan string, 1)
@@ -281,7 +282,7 @@ func TestShutdownEndsEventStreams(t *testing.T) {
 // refused unless allowed, and warned about when it is.
 func TestRemoteAddress(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "runbooks")
-	writeFiles(t, dir, docs)
+	fixture.Write(t, dir, docs)
 	for _, addr := range []string{"0.0.0.0:0", ":0", "[::]:0", "192.0.2.1:0", "example.com:0"} {
 		err := Run(context.Background(), Options{Config: build.Config{Src: dir, NoCache: true}, Addr: addr})
 		if !errors.Is(err, ErrRemote) {

@@ -6,6 +6,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"github.com/arcaapi/runbooks/internal/fixture"
 	"io"
 	"io/fs"
 	"net/http"
@@ -62,25 +63,11 @@ type preview struct {
 	done   chan error
 }
 
-// writeFiles writes files (slash path → content) under dir.
-func writeFiles(t testing.TB, dir string, files map[string]string) {
-	t.Helper()
-	for name, content := range files {
-		p := filepath.Join(dir, filepath.FromSlash(name))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-}
-
 // startPreview serves a tree of files on 127.0.0.1:0 until the test ends.
 func startPreview(t *testing.T, files map[string]string, configure ...func(*Options)) *preview {
 	t.Helper()
 	dir := filepath.Join(t.TempDir(), "runbooks")
-	writeFiles(t, dir, files)
+	fixture.Write(t, dir, files)
 	p := &preview{t: t, dir: dir, stderr: &syncBuffer{}, done: make(chan error, 1)}
 	ready := make(chan string, 1)
 	opts := Options{
@@ -293,7 +280,7 @@ func TestEditorSaves(t *testing.T) {
 		{
 			name: "plain write",
 			edit: func(t *testing.T, dir string) {
-				writeFiles(t, dir, map[string]string{"guide.md": "# Guide\n\nPlainly written.\n"})
+				fixture.Write(t, dir, map[string]string{"guide.md": "# Guide\n\nPlainly written.\n"})
 			},
 			page: "guide/", want: "Plainly written.",
 		},
@@ -317,7 +304,7 @@ func TestEditorSaves(t *testing.T) {
 			name: "atomic save: temp file renamed over the page",
 			edit: func(t *testing.T, dir string) {
 				tmp := filepath.Join(dir, ".guide.md.tmp.1234")
-				writeFiles(t, dir, map[string]string{".guide.md.tmp.1234": "# Guide\n\nSaved atomically.\n"})
+				fixture.Write(t, dir, map[string]string{".guide.md.tmp.1234": "# Guide\n\nSaved atomically.\n"})
 				if err := os.Rename(tmp, filepath.Join(dir, "guide.md")); err != nil {
 					t.Fatal(err)
 				}
@@ -327,7 +314,7 @@ func TestEditorSaves(t *testing.T) {
 		{
 			name: "JetBrains safe write",
 			edit: func(t *testing.T, dir string) {
-				writeFiles(t, dir, map[string]string{"guide.md___jb_tmp___": "# Guide\n\nSaved by an IDE.\n"})
+				fixture.Write(t, dir, map[string]string{"guide.md___jb_tmp___": "# Guide\n\nSaved by an IDE.\n"})
 				must(t, os.Rename(filepath.Join(dir, "guide.md"), filepath.Join(dir, "guide.md___jb_old___")))
 				must(t, os.Rename(filepath.Join(dir, "guide.md___jb_tmp___"), filepath.Join(dir, "guide.md")))
 				must(t, os.Remove(filepath.Join(dir, "guide.md___jb_old___")))
@@ -337,10 +324,10 @@ func TestEditorSaves(t *testing.T) {
 		{
 			name: "vim: 4913 probe, backup rename, new file",
 			edit: func(t *testing.T, dir string) {
-				writeFiles(t, dir, map[string]string{"4913": ""})
+				fixture.Write(t, dir, map[string]string{"4913": ""})
 				must(t, os.Remove(filepath.Join(dir, "4913")))
 				must(t, os.Rename(filepath.Join(dir, "guide.md"), filepath.Join(dir, "guide.md~")))
-				writeFiles(t, dir, map[string]string{"guide.md": "# Guide\n\nSaved by vim.\n"})
+				fixture.Write(t, dir, map[string]string{"guide.md": "# Guide\n\nSaved by vim.\n"})
 				must(t, os.Remove(filepath.Join(dir, "guide.md~")))
 			},
 			page: "guide/", want: "Saved by vim.",
@@ -362,7 +349,7 @@ func TestEditorSaves(t *testing.T) {
 		{
 			name: "new folder with a page",
 			edit: func(t *testing.T, dir string) {
-				writeFiles(t, dir, map[string]string{"cache/redis/eviction.md": "# Eviction\n\nIn a new folder.\n"})
+				fixture.Write(t, dir, map[string]string{"cache/redis/eviction.md": "# Eviction\n\nIn a new folder.\n"})
 			},
 			page: "cache/redis/eviction/", want: "In a new folder.",
 		},
@@ -370,7 +357,7 @@ func TestEditorSaves(t *testing.T) {
 			name: "folder moved in from outside the tree",
 			edit: func(t *testing.T, dir string) {
 				outside := filepath.Join(filepath.Dir(dir), "elsewhere")
-				writeFiles(t, outside, map[string]string{"moved.md": "# Moved\n\nMoved in.\n", "sub/deep.md": "# Deep\n"})
+				fixture.Write(t, outside, map[string]string{"moved.md": "# Moved\n\nMoved in.\n", "sub/deep.md": "# Deep\n"})
 				must(t, os.Rename(outside, filepath.Join(dir, "moved")))
 			},
 			page: "moved/moved/", want: "Moved in.",
@@ -379,7 +366,7 @@ func TestEditorSaves(t *testing.T) {
 			name: "page in a folder that was just removed and made again",
 			edit: func(t *testing.T, dir string) {
 				must(t, os.RemoveAll(filepath.Join(dir, "db")))
-				writeFiles(t, dir, map[string]string{"db/pool.md": "# Pool\n\nMade again.\n"})
+				fixture.Write(t, dir, map[string]string{"db/pool.md": "# Pool\n\nMade again.\n"})
 			},
 			page: "db/pool/", want: "Made again.",
 		},
@@ -420,12 +407,12 @@ func must(t *testing.T, err error) {
 func TestBodyEditReloadsOnlyThatPage(t *testing.T) {
 	p := startPreview(t, docs)
 	s := p.subscribe()
-	writeFiles(t, p.dir, map[string]string{"db/other.md": "# Other\n\nNew text.\n"})
+	fixture.Write(t, p.dir, map[string]string{"db/other.md": "# Other\n\nNew text.\n"})
 	r := p.untilServed(s, "db/other/", "New text.")
 	if last := r[len(r)-1]; last.Pages == nil || !slices.Equal(last.Pages, []string{"db/other/"}) {
 		t.Errorf("body edit: reload %+v, want only db/other/", last)
 	}
-	writeFiles(t, p.dir, map[string]string{"db/other.md": "# Another title\n\nNew text.\n"})
+	fixture.Write(t, p.dir, map[string]string{"db/other.md": "# Another title\n\nNew text.\n"})
 	r = p.untilServed(s, "guide/", "Another title")
 	if last := r[len(r)-1]; last.Pages != nil {
 		t.Errorf("title edit: reload %+v, want every page", last)
@@ -440,7 +427,7 @@ func TestNoiseDoesNothing(t *testing.T) {
 	p := startPreview(t, docs)
 	s := p.subscribe()
 	must(t, os.Chmod(filepath.Join(p.dir, "guide.md"), 0o600))
-	writeFiles(t, p.dir, map[string]string{
+	fixture.Write(t, p.dir, map[string]string{
 		".guide.md.swp":         "vim swap",
 		"4913":                  "",
 		"guide.md~":             "backup",
@@ -455,7 +442,7 @@ func TestNoiseDoesNothing(t *testing.T) {
 		"db/.pool.md.kate-swp":  "kate",
 		"db/.hidden/draft.md":   "# Draft\n",
 	})
-	writeFiles(t, p.dir, map[string]string{"db/other.md": "# Other\n\nAfter the noise.\n"})
+	fixture.Write(t, p.dir, map[string]string{"db/other.md": "# Other\n\nAfter the noise.\n"})
 	r := s.nextNamed("reload").reload(t)
 	if r.Pages == nil || !slices.Equal(r.Pages, []string{"db/other/"}) {
 		t.Errorf("first reload after the noise and an edit: %+v, want db/other/ alone\n%s", r, p.stderr)
@@ -480,7 +467,7 @@ func TestBrokenSaveKeepsLastGoodPage(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			p := startPreview(t, docs)
 			s := p.subscribe()
-			writeFiles(t, p.dir, map[string]string{"guide.md": tt.content})
+			fixture.Write(t, p.dir, map[string]string{"guide.md": tt.content})
 			var st status
 			for !st.Stale {
 				st = s.nextNamed("problems").status(t)
@@ -504,7 +491,7 @@ func TestBrokenSaveKeepsLastGoodPage(t *testing.T) {
 			if !strings.Contains(p.stderr.String(), "guide.md:"+fmt.Sprint(tt.line)) {
 				t.Errorf("the terminal does not show the problem:\n%s", p.stderr)
 			}
-			writeFiles(t, p.dir, map[string]string{"guide.md": "# Guide\n\nFixed.\n"})
+			fixture.Write(t, p.dir, map[string]string{"guide.md": "# Guide\n\nFixed.\n"})
 			p.untilServed(s, "guide/", "Fixed.")
 			if st := s.nextNamed("problems").status(t); st.Stale || st.Errors != 0 {
 				t.Errorf("after the fix: %+v, want no errors", st)
@@ -518,7 +505,7 @@ func TestBrokenSaveKeepsLastGoodPage(t *testing.T) {
 func TestBrokenLinkStillUpdates(t *testing.T) {
 	p := startPreview(t, docs)
 	s := p.subscribe()
-	writeFiles(t, p.dir, map[string]string{"guide.md": "# Guide\n\nSee [nowhere](nowhere.md).\n"})
+	fixture.Write(t, p.dir, map[string]string{"guide.md": "# Guide\n\nSee [nowhere](nowhere.md).\n"})
 	p.untilServed(s, "guide/", "nowhere")
 	st := s.nextNamed("problems").status(t)
 	if st.Stale {
@@ -569,7 +556,7 @@ func TestBurstCoalesces(t *testing.T) {
 		}
 	}
 	// A later edit's event comes after any the burst still had in store.
-	writeFiles(t, p.dir, map[string]string{"guide.md": "# Guide\n\nSentinel.\n"})
+	fixture.Write(t, p.dir, map[string]string{"guide.md": "# Guide\n\nSentinel.\n"})
 	for {
 		r := s.nextNamed("reload").reload(t)
 		if r.covers("guide/") {
@@ -591,11 +578,11 @@ func TestBurstCoalesces(t *testing.T) {
 // get a css event naming the new stylesheet, not a reload.
 func TestThemeCSSSwap(t *testing.T) {
 	themeDir := filepath.Join(t.TempDir(), "theme")
-	writeFiles(t, themeDir, map[string]string{"static/style.css": "body { color: black; }\n"})
+	fixture.Write(t, themeDir, map[string]string{"static/style.css": "body { color: black; }\n"})
 	p := startPreview(t, docs, func(o *Options) { o.Config.Theme = themeDir })
 	s := p.subscribe()
 	_, before := p.get("guide/")
-	writeFiles(t, themeDir, map[string]string{"static/style.css": "body { color: navy; }\n"})
+	fixture.Write(t, themeDir, map[string]string{"static/style.css": "body { color: navy; }\n"})
 	e := s.next()
 	for e.name == "problems" {
 		e = s.next()
@@ -618,7 +605,7 @@ func TestThemeCSSSwap(t *testing.T) {
 		t.Errorf("guide/ does not link the new stylesheet %s", href)
 	}
 	// A template change reloads every page.
-	writeFiles(t, themeDir, map[string]string{"templates/404.html": `{{template "head" .}}<main>Custom not found</main>{{template "foot" .}}`})
+	fixture.Write(t, themeDir, map[string]string{"templates/404.html": `{{template "head" .}}<main>Custom not found</main>{{template "foot" .}}`})
 	r := s.nextNamed("reload").reload(t)
 	if r.Pages != nil {
 		t.Errorf("template change: reload %+v, want every page", r)
@@ -632,10 +619,10 @@ func TestThemeCSSSwap(t *testing.T) {
 // not parse is a failed rebuild, shown as a problem, not a broken site.
 func TestBrokenTemplateKeepsLastGood(t *testing.T) {
 	themeDir := filepath.Join(t.TempDir(), "theme")
-	writeFiles(t, themeDir, map[string]string{"static/extra.css": "p { margin: 0; }\n"})
+	fixture.Write(t, themeDir, map[string]string{"static/extra.css": "p { margin: 0; }\n"})
 	p := startPreview(t, docs, func(o *Options) { o.Config.Theme = themeDir })
 	s := p.subscribe()
-	writeFiles(t, themeDir, map[string]string{"templates/page.html": `{{template "head" .}}{{if}}`})
+	fixture.Write(t, themeDir, map[string]string{"templates/page.html": `{{template "head" .}}{{if}}`})
 	st := s.nextNamed("problems").status(t)
 	if !st.Stale || st.Errors == 0 {
 		t.Fatalf("broken template: %+v, want a failed rebuild", st)
@@ -654,7 +641,7 @@ func TestBrokenTemplateKeepsLastGood(t *testing.T) {
 // overlay stay out of a built site.
 func TestBuildCarriesNoReloadClient(t *testing.T) {
 	src := filepath.Join(t.TempDir(), "runbooks")
-	writeFiles(t, src, docs)
+	fixture.Write(t, src, docs)
 	out := filepath.Join(t.TempDir(), "public")
 	if _, err := build.Build(context.Background(), build.Config{Src: src, Out: out, NoCache: true}); err != nil {
 		t.Fatal(err)

@@ -4,31 +4,14 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"github.com/arcaapi/runbooks/internal/fixture"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"path/filepath"
 	"strings"
 	"sync/atomic"
 	"testing"
 )
-
-// writeCheckTree writes files (slash path → content) under a new folder and returns
-// it.
-func writeCheckTree(t *testing.T, files map[string]string) string {
-	t.Helper()
-	dir := t.TempDir()
-	for name, data := range files {
-		p := filepath.Join(dir, filepath.FromSlash(name))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(data), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	return dir
-}
 
 // runCheckCmd runs the command line in-process with the environment vars and
 // returns the exit code, stdout and stderr.
@@ -76,7 +59,7 @@ func checkSite(t *testing.T, extra map[string]string) string {
 	for k, v := range extra {
 		files[k] = v
 	}
-	return writeCheckTree(t, files)
+	return fixture.Tree(t, files)
 }
 
 func TestCheckExitCodes(t *testing.T) {

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/arcaapi/runbooks/internal/fixture"
 	"io"
 	"net/http"
 	"os"
@@ -40,7 +41,7 @@ func (b *lockedBuffer) String() string {
 // TestServe runs `runbooks serve` in-process: it prints the URL, serves the
 // site with the reload script, and exits 0 on Ctrl-C.
 func TestServe(t *testing.T) {
-	dir := writeCheckTree(t, map[string]string{
+	dir := fixture.Tree(t, map[string]string{
 		"README.md": "# Home\n\nSee [the guide](guide.md).\n",
 		"guide.md":  "# Guide\n\nHello.\n",
 	})
@@ -93,7 +94,7 @@ func TestServe(t *testing.T) {
 
 // TestServeUsage checks the errors a user can make on the command line.
 func TestServeUsage(t *testing.T) {
-	dir := writeCheckTree(t, map[string]string{"README.md": "# Home\n"})
+	dir := fixture.Tree(t, map[string]string{"README.md": "# Home\n"})
 	tests := []struct {
 		name string
 		args []string
