@@ -63,9 +63,9 @@ func main() {
 }
 
 // tuneGC trades memory for speed unless the user set GOGC or GOMEMLIMIT:
-// a build allocates a lot of short-lived parse trees, and collecting less
-// often saves a fifth of its CPU, while the soft limit keeps the heap of a
-// 10,000-page build well under a gigabyte.
+// a build allocates many short-lived parse trees, so it collects less
+// often, while the soft limit keeps the heap of a 10,000-page build under
+// 700 MB (docs/benchmarks.md).
 func tuneGC(getenv func(string) string) {
 	if getenv("GOGC") == "" {
 		debug.SetGCPercent(400)
