@@ -369,17 +369,18 @@ func (s *server) rebuild(ctx context.Context, b watch.Batch) {
 	toEvent := since(t)
 	finish()
 	s.setStatus(site.Problems, false)
-	s.hub.send(s.status.Load().event)
 	fmt.Fprintf(s.opts.Stderr, "rebuilt in %s (checked in %s): %s\n", toEvent, since(t), describe(srcChanged, themeChanged))
 	s.print(site)
+	s.hub.send(s.status.Load().event)
 }
 
 // fail keeps the last good version and shows the problems.
 func (s *server) fail(probs []diag.Problem, t time.Time) {
 	s.setStatus(probs, true)
-	s.hub.send(s.status.Load().event)
+	// The terminal first: whoever sees the overlay may look there next.
 	fmt.Fprintf(s.opts.Stderr, "rebuild failed after %s: still serving the last good version\n", since(t))
 	s.printProblems(probs, len(s.latest.Pages))
+	s.hub.send(s.status.Load().event)
 }
 
 // print prints a site's problems when they differ from the last printed.
