@@ -14,7 +14,8 @@ import (
 
 // Store is a persistent cache of highlighted blocks, kept in one file. It
 // is keyed by a hash of language and code, and the file name carries the
-// chroma version, so an upgrade starts afresh. Save keeps only the blocks
+// versions of chroma and of its regular-expression engine, so an upgrade of
+// either starts afresh. Save keeps only the blocks
 // the build used, so the file is bounded by the size of the site. The file
 // is safe to delete at any time.
 type Store struct {
@@ -40,7 +41,7 @@ func DefaultDir() (string, error) {
 // A missing or corrupt file gives an empty store.
 func Open(dir, name string) *Store {
 	s := &Store{
-		path:    filepath.Join(dir, fmt.Sprintf("highlight-%s-%s.bin", chromaVersion(), name)),
+		path:    filepath.Join(dir, fmt.Sprintf("highlight-%s-%s.bin", engineVersion(), name)),
 		entries: map[key]string{},
 		used:    map[key]bool{},
 	}
@@ -153,17 +154,24 @@ func (s *Store) Save() error {
 	return os.Rename(tmp.Name(), s.path)
 }
 
-// chromaVersion returns the version of chroma built into the binary.
-func chromaVersion() string {
+// engineVersion names the versions of chroma and regexp2 built into the
+// binary: either can change how a block is tokenised.
+func engineVersion() string {
+	v := map[string]string{}
 	if bi, ok := debug.ReadBuildInfo(); ok {
 		for _, d := range bi.Deps {
-			if d.Path == "github.com/alecthomas/chroma/v2" {
-				if d.Replace != nil {
-					d = d.Replace
-				}
-				return d.Version
+			if d.Replace != nil {
+				v[d.Path] = d.Replace.Version
+			} else {
+				v[d.Path] = d.Version
 			}
 		}
 	}
-	return "unknown"
+	name := func(path string) string {
+		if s := v[path]; s != "" {
+			return s
+		}
+		return "unknown"
+	}
+	return "chroma" + name("github.com/alecthomas/chroma/v2") + "-regexp2" + name("github.com/dlclark/regexp2/v2")
 }
