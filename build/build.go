@@ -92,18 +92,21 @@ func Build(ctx context.Context, cfg Config) (Result, error) {
 	if err != nil {
 		return Result{}, err
 	}
+	// The output folder is prepared while the pages are parsed.
+	dir, err := output.Create(cfg.Out, cfg.Src)
+	if err != nil {
+		return Result{}, err
+	}
 	hl, store := NewHighlighter(cfg)
 	site, err := Parse(ctx, src, cfg, hl)
 	if err != nil {
+		dir.Abort()
 		return Result{}, err
 	}
 	res := Result{Problems: site.Problems, Pages: len(site.Pages)}
 	if res.Errors() > 0 {
+		dir.Abort()
 		return res, fmt.Errorf("%w: nothing was written", ErrContent)
-	}
-	dir, err := output.Create(cfg.Out, cfg.Src)
-	if err != nil {
-		return res, err
 	}
 	w := &countingWriter{w: dir}
 	if err := Render(ctx, site, cfg, false, w); err != nil {

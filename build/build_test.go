@@ -404,7 +404,7 @@ func TestThemeOverride(t *testing.T) {
 func TestSourceCannotReplaceGeneratedFiles(t *testing.T) {
 	for _, c := range []struct{ file, want string }{
 		{"robots.txt", "the generated site and robots.txt both write robots.txt"},
-		{"groups/sev1.md", "groups/sev1.md and the generated site both write groups/sev1/index.html"},
+		{"groups/sev1.md", "the generated site and groups/sev1.md both write groups/sev1/index.html; rename or move groups/sev1.md"},
 	} {
 		src := fixture.Tree(t, map[string]string{"a.md": "# A\n", c.file: "# mine\n"})
 		out := filepath.Join(t.TempDir(), "public")

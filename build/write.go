@@ -2,6 +2,7 @@ package build
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"fmt"
 	"io/fs"
@@ -17,7 +18,9 @@ import (
 // Render renders the parsed site and writes every file of it to w: pages
 // (in parallel, each written as soon as it is rendered), the theme's
 // assets, the group pages, the 404 page and the source tree's other files.
-// live adds the preview server's reload script.
+// The files that are not pages are made alongside the pages, since much of
+// that work (the search index, the alert pages) runs on one core. live
+// adds the preview server's reload script.
 func Render(ctx context.Context, site *Site, cfg Config, live bool, w Writer) error {
 	theme, err := LoadTheme(cfg)
 	if err != nil {
@@ -37,7 +40,9 @@ func Render(ctx context.Context, site *Site, cfg Config, live bool, w Writer) er
 		}
 		mu.Unlock()
 	}
-	if err := parallel(ctx, len(site.Pages), func(i int) {
+	files := make(chan error, 1)
+	go func() { files <- RenderFiles(site, r, claims) }()
+	perr := parallel(ctx, len(site.Pages), func(i int) {
 		p := site.Pages[i]
 		var buf bytes.Buffer
 		if err := r.Page(&buf, p); err != nil {
@@ -47,13 +52,9 @@ func Render(ctx context.Context, site *Site, cfg Config, live bool, w Writer) er
 		if err := claims.by(p.Path).WriteFile(p.URL+"index.html", buf.Bytes()); err != nil {
 			fail(err)
 		}
-	}); err != nil {
-		return err
-	}
-	if firstErr != nil {
-		return firstErr
-	}
-	return RenderFiles(site, r, claims)
+	})
+	ferr := <-files
+	return cmp.Or(perr, firstErr, ferr)
 }
 
 // RenderFiles writes every file of the site but its pages: the theme's
@@ -65,7 +66,7 @@ func RenderFiles(site *Site, r *render.Renderer, out Writer) error {
 	if !ok {
 		claims = newClaims(out)
 	}
-	w := claims.by("the generated site")
+	w := claims.by(generated)
 	for _, f := range r.Files() {
 		if err := w.WriteFile(f.Name, f.Data); err != nil {
 			return err
@@ -119,6 +120,9 @@ func RenderFiles(site *Site, r *render.Renderer, out Writer) error {
 	return nil
 }
 
+// generated owns the files the build makes rather than copies.
+const generated = "the generated site"
+
 // claims passes files on to a Writer and refuses a second file at the same
 // path, so a source file can never silently replace a generated one (a
 // runbooks/robots.txt, a page at groups/sev1.md) or another source's.
@@ -135,7 +139,7 @@ func (c *claims) by(owner string) Writer { return claimant{c, owner} }
 
 // WriteFile writes a generated file.
 func (c *claims) WriteFile(name string, data []byte) error {
-	return c.by("the generated site").WriteFile(name, data)
+	return c.by(generated).WriteFile(name, data)
 }
 
 type claimant struct {
@@ -151,7 +155,13 @@ func (cl claimant) WriteFile(name string, data []byte) error {
 	}
 	cl.c.mu.Unlock()
 	if taken {
-		return fmt.Errorf("%w: %s and %s both write %s; rename or move %s", ErrContent, first, cl.owner, name, cl.owner)
+		// Files are written in parallel, so name the two owners in an
+		// order of their own: the generated site first, else by path.
+		a, b := first, cl.owner
+		if b == generated || a != generated && b < a {
+			a, b = b, a
+		}
+		return fmt.Errorf("%w: %s and %s both write %s; rename or move %s", ErrContent, a, b, name, b)
 	}
 	return cl.c.w.WriteFile(name, data)
 }

@@ -1,14 +1,26 @@
-// Package output implements the write stage: the site is written into a
-// temporary folder beside the output folder and swapped in only when the
-// build succeeds, so a failed or killed build leaves the previous output
-// exactly as it was. It never deletes a folder it did not make.
+// Package output implements the write stage. The site is written into a
+// spare folder beside the output folder and swapped in, in one atomic
+// step, only when the build succeeds, so a failed or killed build leaves
+// the previous output exactly as it was.
+//
+// The swap leaves the previous output in the spare folder, and the next
+// build writes into it again: a file whose bytes are already there is left
+// alone, and only what no longer belongs is removed. A rebuild therefore
+// writes and deletes only what changed, which matters because creating
+// and deleting files is most of what a full write costs. The spare folder
+// doubles the disk space the output takes and is safe to delete at any
+// time. The package never deletes a folder it did not make.
 package output
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
+	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 )
@@ -19,19 +31,35 @@ const Marker = ".runbooks-output"
 
 const markerText = "This folder is built by runbooks and replaced on every build. Do not edit it.\n"
 
-// tmpPrefix names the temporary folders beside the output folder.
+// SparePrefix names the spare folder beside the output folder: the output
+// before the current one, which the next build writes into.
+const SparePrefix = ".runbooks-prev-"
+
+// tmpPrefix names the temporary folders that earlier versions wrote into
+// beside the output folder; Create removes those a killed build left.
 const tmpPrefix = ".runbooks-tmp-"
 
 // Dir is an output folder being built.
 type Dir struct {
-	final string
-	tmp   string
-	made  sync.Map // folders already created, so each is made once
+	final  string
+	work   string // the spare folder being written
+	fresh  bool   // work was made by this build
+	unlock func()
+
+	scan    chan struct{} // closed when the scan of work is done
+	scanErr error
+	old     map[string]bool // files found in work before the build, by slash name
+	oldDirs []string        // folders found in work before the build
+
+	mu      sync.Mutex
+	written map[string]bool // files written or kept by this build
+	made    map[string]bool // folders that exist in work, by OS path
 }
 
-// Create checks that out may be replaced by a build of src and makes the
-// temporary folder to write into. Temporary folders left by a build that
-// was killed are removed first.
+// Create checks that out may be replaced by a build of src and prepares
+// the spare folder to write into. It takes a lock, so two builds of the
+// same output folder wait for each other; Commit or Abort releases it.
+// The spare folder is scanned in the background while the caller parses.
 func Create(out, src string) (*Dir, error) {
 	absOut, err := filepath.Abs(out)
 	if err != nil {
@@ -40,24 +68,79 @@ func Create(out, src string) (*Dir, error) {
 	if err := Safe(absOut, src); err != nil {
 		return nil, err
 	}
-	parent := filepath.Dir(absOut)
+	parent, base := filepath.Dir(absOut), filepath.Base(absOut)
 	if err := os.MkdirAll(parent, 0o755); err != nil {
 		return nil, fmt.Errorf("create output folder: %w", err)
 	}
-	removeStale(parent, filepath.Base(absOut))
-	tmp, err := os.MkdirTemp(parent, tmpPrefix+filepath.Base(absOut)+"-")
+	work := filepath.Join(parent, SparePrefix+base)
+	release, err := lock(work + ".lock")
 	if err != nil {
-		return nil, fmt.Errorf("create temporary output folder: %w", err)
+		return nil, fmt.Errorf("create output folder: %w", err)
 	}
-	if err := os.Chmod(tmp, 0o755); err != nil {
-		os.RemoveAll(tmp)
-		return nil, err
+	unlock := sync.OnceFunc(release)
+	removeStale(parent, base)
+	d := &Dir{final: absOut, work: work, unlock: unlock, scan: make(chan struct{}),
+		old: map[string]bool{}, written: map[string]bool{}, made: map[string]bool{work: true}}
+	switch fi, err := os.Lstat(work); {
+	case errors.Is(err, fs.ErrNotExist):
+		d.fresh = true
+	case err != nil:
+		unlock()
+		return nil, fmt.Errorf("create output folder: %w", err)
+	case !fi.IsDir() || !marked(work):
+		unlock()
+		return nil, fmt.Errorf("refusing to write into %s: it was not made by runbooks (no %s file); remove it yourself", work, Marker)
 	}
-	if err := os.WriteFile(filepath.Join(tmp, Marker), []byte(markerText), 0o644); err != nil {
-		os.RemoveAll(tmp)
+	if d.fresh {
+		if err := os.Mkdir(work, 0o755); err != nil {
+			unlock()
+			return nil, fmt.Errorf("create output folder: %w", err)
+		}
+	}
+	if err := os.WriteFile(filepath.Join(work, Marker), []byte(markerText), 0o644); err != nil {
+		d.Abort()
 		return nil, fmt.Errorf("write output: %w", err)
 	}
-	return &Dir{final: absOut, tmp: tmp}, nil
+	if d.fresh {
+		close(d.scan)
+	} else {
+		go d.scanSpare()
+	}
+	return d, nil
+}
+
+// scanSpare lists the files a previous build left in the spare folder,
+// removing anything no build writes (symlinks, devices), so that no write
+// can be led outside the folder.
+func (d *Dir) scanSpare() {
+	defer close(d.scan)
+	d.scanErr = filepath.WalkDir(d.work, func(p string, e fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel := filepath.ToSlash(p[len(d.work):])
+		rel = strings.TrimPrefix(rel, "/")
+		switch {
+		case e.IsDir():
+			if p != d.work {
+				d.oldDirs = append(d.oldDirs, p)
+				d.made[p] = true
+			}
+		case e.Type().IsRegular():
+			if rel != Marker {
+				d.old[rel] = true
+			}
+		default:
+			return os.Remove(p)
+		}
+		return nil
+	})
+}
+
+// marked reports whether dir has the marker file.
+func marked(dir string) bool {
+	_, err := os.Stat(filepath.Join(dir, Marker))
+	return err == nil
 }
 
 // Safe reports, as an error, why out must not be replaced by a build of
@@ -96,7 +179,7 @@ func Safe(out, src string) error {
 	case len(entries) == 0:
 		return nil
 	}
-	if _, err := os.Stat(filepath.Join(absOut, Marker)); err != nil {
+	if !marked(absOut) {
 		return fmt.Errorf("refusing to replace %s: it is not empty and was not built by runbooks (no %s file); remove it yourself or choose another --out", out, Marker)
 	}
 	return nil
@@ -121,7 +204,7 @@ func within(p, dir string) bool {
 func removeStale(parent, base string) {
 	matches, _ := filepath.Glob(filepath.Join(parent, tmpPrefix+base+"-*"))
 	for _, m := range matches {
-		if _, err := os.Stat(filepath.Join(m, Marker)); err == nil {
+		if marked(m) {
 			removeBuilt(m)
 		} else {
 			os.Remove(m) // empty: cut short between creating it and marking it, or after unmarking it
@@ -153,19 +236,32 @@ func removeBuilt(dir string) error {
 	return nil
 }
 
-// WriteFile writes one file of the site; name is a slash path.
+// WriteFile writes one file of the site; name is a slash path. A file
+// that already holds exactly data is left as it is.
 func (d *Dir) WriteFile(name string, data []byte) error {
-	p := filepath.Join(d.tmp, filepath.FromSlash(name))
-	if !within(p, d.tmp) {
+	<-d.scan
+	if d.scanErr != nil {
+		return fmt.Errorf("write output: %w", d.scanErr)
+	}
+	p := filepath.Join(d.work, filepath.FromSlash(name))
+	if p == d.work || !within(p, d.work) {
 		return fmt.Errorf("write output: %s is outside the output folder", name)
 	}
-	if dir := filepath.Dir(p); dir != d.tmp {
-		if _, made := d.made.Load(dir); !made {
-			if err := os.MkdirAll(dir, 0o755); err != nil {
-				return fmt.Errorf("write output: %w", err)
-			}
-			d.made.Store(dir, true)
+	rel := filepath.ToSlash(p[len(d.work)+1:])
+	if err := d.mkdir(filepath.Dir(p)); err != nil {
+		return fmt.Errorf("write output: %w", err)
+	}
+	d.mu.Lock()
+	d.written[rel] = true
+	isDir := d.made[p]
+	d.mu.Unlock()
+	if isDir {
+		if err := d.clear(p); err != nil {
+			return fmt.Errorf("write output: %s: %w", name, err)
 		}
+	}
+	if d.old[rel] && holds(p, data) {
+		return nil
 	}
 	if err := os.WriteFile(p, data, 0o644); err != nil {
 		return fmt.Errorf("write output: %w", err)
@@ -173,31 +269,156 @@ func (d *Dir) WriteFile(name string, data []byte) error {
 	return nil
 }
 
-// Commit swaps the finished site in place of the output folder.
+// holds reports whether the file at p holds exactly data.
+func holds(p string, data []byte) bool {
+	f, err := os.Open(p)
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil || fi.Size() != int64(len(data)) {
+		return false
+	}
+	have := make([]byte, len(data))
+	_, err = io.ReadFull(f, have)
+	return err == nil && bytes.Equal(have, data)
+}
+
+// mkdir makes dir and its parents inside the work folder. A file an
+// earlier build left where a folder must now go is removed; one this
+// build wrote is an error.
+func (d *Dir) mkdir(dir string) error {
+	d.mu.Lock()
+	made := d.made[dir]
+	d.mu.Unlock()
+	if made {
+		return nil
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		if !d.clearFiles(dir) {
+			return err
+		}
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return err
+		}
+	}
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	for p := dir; p != d.work && within(p, d.work); p = filepath.Dir(p) {
+		d.made[p] = true
+	}
+	return nil
+}
+
+// clearFiles removes the files from an earlier build that stand where
+// dir's folders must go, and reports whether it removed any.
+func (d *Dir) clearFiles(dir string) bool {
+	rel, err := filepath.Rel(d.work, dir)
+	if err != nil {
+		return false
+	}
+	removed := false
+	p := d.work
+	for _, part := range strings.Split(rel, string(filepath.Separator)) {
+		p = filepath.Join(p, part)
+		fi, err := os.Lstat(p)
+		if err != nil || fi.IsDir() {
+			continue
+		}
+		name := filepath.ToSlash(p[len(d.work)+1:])
+		d.mu.Lock()
+		mine := d.written[name]
+		d.mu.Unlock()
+		if mine || !d.old[name] || os.Remove(p) != nil {
+			return false
+		}
+		removed = true
+	}
+	return removed
+}
+
+// clear removes the folder an earlier build left where a file must now
+// go, unless this build has written into it.
+func (d *Dir) clear(dir string) error {
+	prefix := filepath.ToSlash(dir[len(d.work)+1:]) + "/"
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	for name := range d.written {
+		if strings.HasPrefix(name, prefix) {
+			return errors.New("a folder of this build stands where the file must go")
+		}
+	}
+	for p := range d.made {
+		if p == dir || within(p, dir) {
+			delete(d.made, p)
+		}
+	}
+	return os.RemoveAll(dir)
+}
+
+// Commit removes what the previous build left that this one did not
+// write, and swaps the finished site in place of the output folder. The
+// previous output becomes the spare folder for the next build.
 func (d *Dir) Commit() error {
+	defer d.unlock()
+	<-d.scan
+	if err := d.prune(); err != nil {
+		return fmt.Errorf("write output: %w", err)
+	}
 	if _, err := os.Lstat(d.final); errors.Is(err, os.ErrNotExist) {
-		if err := os.Rename(d.tmp, d.final); err != nil {
-			d.Abort()
+		if err := os.Rename(d.work, d.final); err != nil {
 			return fmt.Errorf("move output into place: %w", err)
 		}
 		return nil
 	}
 	if err := Safe(d.final, ""); err != nil {
-		d.Abort()
 		return err
 	}
-	if err := exchange(d.tmp, d.final); err != nil {
-		d.Abort()
+	if err := exchange(d.work, d.final); err != nil {
 		return fmt.Errorf("move output into place: %w", err)
 	}
-	// d.tmp now holds the previous output.
-	return removeBuilt(d.tmp)
+	return nil
 }
 
-// Abort removes the temporary folder, leaving the output folder as it was.
+// prune removes the files and folders found in the work folder before the
+// build that the build did not write.
+func (d *Dir) prune() error {
+	for name := range d.old {
+		if !d.written[name] {
+			if err := os.Remove(filepath.Join(d.work, filepath.FromSlash(name))); err != nil && !errors.Is(err, fs.ErrNotExist) {
+				return err
+			}
+		}
+	}
+	needed := map[string]bool{}
+	for name := range d.written {
+		for p := filepath.Dir(filepath.Join(d.work, filepath.FromSlash(name))); p != d.work && !needed[p]; p = filepath.Dir(p) {
+			needed[p] = true
+		}
+	}
+	// Deepest first, so a folder is empty by the time it is removed.
+	dirs := slices.SortedFunc(slices.Values(d.oldDirs), func(a, b string) int { return len(b) - len(a) })
+	for _, dir := range dirs {
+		if !needed[dir] {
+			if err := os.Remove(dir); err != nil && !errors.Is(err, fs.ErrNotExist) {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// Abort ends a build that will not be committed, leaving the output folder
+// as it was. A spare folder this build made is removed; one kept from an
+// earlier build stays for the next.
 func (d *Dir) Abort() {
-	removeBuilt(d.tmp)
+	defer d.unlock()
+	<-d.scan
+	if d.fresh {
+		removeBuilt(d.work)
+	}
 }
 
-// Path returns the temporary folder being written.
-func (d *Dir) Path() string { return d.tmp }
+// Path returns the folder being written.
+func (d *Dir) Path() string { return d.work }
