@@ -52,26 +52,6 @@ type PageInfo struct {
 	Vars        []page.Var
 }
 
-// NavGroup is one group of the navigation.
-type NavGroup struct {
-	Title   string
-	Slug    string
-	Href    string // the group page
-	Count   int
-	Items   []NavItem
-	Before  int  // entries of the group not listed before Items
-	After   int  // entries not listed after Items
-	Current bool // the current page is in this group
-}
-
-// NavItem is a link in the navigation.
-type NavItem struct {
-	Title   string
-	Href    string
-	Current bool
-	Overdue bool
-}
-
 // Table lists the pages of a group on the index and group pages.
 type Table struct {
 	Title string
@@ -136,42 +116,6 @@ func (r *Renderer) info(p *page.Page) PageInfo {
 		pi.EditURL = r.site.EditURL + p.Path
 	}
 	return pi
-}
-
-// nav returns the navigation as seen from the page at site path from,
-// which is cur, or nil for pages that are not in it.
-func (r *Renderer) nav(from string, cur *page.Page) []NavGroup {
-	var out []NavGroup
-	for gi, pages := range r.groups {
-		g := page.Group(gi)
-		if len(pages) == 0 {
-			continue
-		}
-		ng := NavGroup{Title: g.Title(), Slug: g.Slug(), Href: r.site.Base.Href(from, GroupURL(g)), Count: len(pages)}
-		lo, hi := 0, len(pages)
-		if cur != nil && cur.Meta.Group() == g {
-			ng.Current = true
-		}
-		if len(pages) > NavFull {
-			lo, hi = 0, NavWindow
-			if ng.Current {
-				i := r.pos[cur]
-				lo = max(0, min(i-NavWindow/2, len(pages)-NavWindow))
-				hi = lo + NavWindow
-			}
-		}
-		ng.Before, ng.After = lo, len(pages)-hi
-		for _, p := range pages[lo:hi] {
-			ng.Items = append(ng.Items, NavItem{
-				Title:   p.Meta.Title,
-				Href:    r.site.Base.Href(from, p.URL),
-				Current: p == cur,
-				Overdue: p.Meta.Overdue(r.site.BuildDate),
-			})
-		}
-		out = append(out, ng)
-	}
-	return out
 }
 
 func (r *Renderer) table(g page.Group, from string) Table {

@@ -15,20 +15,12 @@ import (
 	"path"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/arcaapi/runbooks/build/highlight"
 	"github.com/arcaapi/runbooks/build/link"
 	"github.com/arcaapi/runbooks/build/page"
-)
-
-// Navigation bounds: a group with at most NavFull entries is listed whole on
-// every page; a bigger one shows NavWindow entries around the current page
-// and links to its group page. Each page's navigation is therefore bounded,
-// and the site's total output grows linearly with the number of pages.
-const (
-	NavFull   = 40
-	NavWindow = 12
 )
 
 // Site is everything the renderer needs to know about the whole site.
@@ -54,8 +46,10 @@ type Theme struct {
 type Renderer struct {
 	site Site
 	*Theme
-	groups [page.NumGroups][]*page.Page
-	pos    map[*page.Page]int // index of a page within its group
+	groups   [page.NumGroups][]*page.Page
+	pos      map[*page.Page]int // index of a page within its group
+	navCache navCache
+	bufs     sync.Pool // of *bytes.Buffer, reused by exec rather than regrown for every page
 }
 
 // LoadTheme parses the templates and reads the static files of the theme
@@ -159,7 +153,11 @@ func (r *Renderer) Page(w io.Writer, p *page.Page) error {
 	d.Page = r.info(p)
 	// goldmark's output: raw HTML is omitted and dangerous URLs dropped.
 	d.H1, d.Body = template.HTML(p.H1), template.HTML(p.Body)
-	d.Nav = r.nav(p.URL, p)
+	nav, err := r.nav(p.URL, p)
+	if err != nil {
+		return err
+	}
+	d.Nav = nav
 	d.TOC = toc(p.Headings)
 	d.Contents = contents(d.TOC)
 	if p.URL == "" {
@@ -178,7 +176,11 @@ func (r *Renderer) Group(w io.Writer, g page.Group) error {
 	u := GroupURL(g)
 	d := r.data(u)
 	d.Page = PageInfo{Title: g.Title(), URL: u, Canonical: r.site.Base.Abs(u)}
-	d.Nav = r.nav(u, nil)
+	nav, err := r.nav(u, nil)
+	if err != nil {
+		return err
+	}
+	d.Nav = nav
 	t := r.table(g, u)
 	d.Group = &t
 	return r.exec(w, "page.html", d)
@@ -189,7 +191,11 @@ func (r *Renderer) Group(w io.Writer, g page.Group) error {
 func (r *Renderer) NotFound(w io.Writer) error {
 	d := r.data("")
 	d.Page = PageInfo{Title: "Page not found"}
-	d.Nav = r.nav("", nil)
+	nav, err := r.nav("", nil)
+	if err != nil {
+		return err
+	}
+	d.Nav = nav
 	return r.exec(w, "404.html", d)
 }
 
@@ -201,7 +207,11 @@ const SearchURL = "search/"
 func (r *Renderer) Search(w io.Writer) error {
 	d := r.data(SearchURL)
 	d.Page = PageInfo{Title: "Search", URL: SearchURL, Canonical: r.site.Base.Abs(SearchURL)}
-	d.Nav = r.nav(SearchURL, nil)
+	nav, err := r.nav(SearchURL, nil)
+	if err != nil {
+		return err
+	}
+	d.Nav = nav
 	return r.exec(w, "search.html", d)
 }
 
@@ -220,9 +230,17 @@ func (r *Renderer) Alert(w io.Writer, alert, target string) error {
 	return r.exec(w, "alert.html", d)
 }
 
+// exec renders the template name into w, or nothing into w if it fails.
 func (r *Renderer) exec(w io.Writer, name string, d Data) error {
-	var buf bytes.Buffer
-	if err := r.tmpl.ExecuteTemplate(&buf, name, d); err != nil {
+	buf, ok := r.bufs.Get().(*bytes.Buffer)
+	if !ok {
+		buf = new(bytes.Buffer)
+	}
+	defer func() {
+		buf.Reset()
+		r.bufs.Put(buf)
+	}()
+	if err := r.tmpl.ExecuteTemplate(buf, name, d); err != nil {
 		return fmt.Errorf("theme: %w", err)
 	}
 	_, err := w.Write(buf.Bytes())

@@ -1,0 +1,205 @@
+package render
+
+import (
+	"fmt"
+	"html/template"
+	"strings"
+	"sync"
+
+	"github.com/arcaapi/runbooks/build/page"
+)
+
+// Navigation bounds: a group with at most NavFull entries is listed whole on
+// every page; a bigger one shows NavWindow entries around the current page
+// and links to its group page. Each page's navigation is therefore bounded,
+// and the site's total output grows linearly with the number of pages.
+const (
+	NavFull   = 40
+	NavWindow = 12
+)
+
+// NavGroup is one group of the navigation.
+type NavGroup struct {
+	Title   string
+	Slug    string
+	Href    string // the group page
+	Count   int
+	Items   []NavItem
+	Before  int  // entries of the group not listed before Items
+	After   int  // entries not listed after Items
+	Current bool // the current page is in this group
+
+	// HTML is the group rendered by the theme's nav-group template, for
+	// the nav template to insert; "" if the theme has no such template.
+	HTML template.HTML
+}
+
+// NavItem is a link in the navigation.
+type NavItem struct {
+	Title   string
+	Href    string
+	Current bool
+	Overdue bool
+
+	// HTML is the link rendered by the theme's nav-item template, for the
+	// nav-group template to insert; "" if the theme has no such template.
+	HTML template.HTML
+}
+
+// The templates that render a NavGroup and a NavItem. Their output depends
+// on that value alone, which is what lets the renderer reuse it.
+const (
+	navGroupTemplate = "nav-group"
+	navItemTemplate  = "nav-item"
+)
+
+// navCache holds the parts of the navigation that are the same on many
+// pages: the groups without the current page, and the links to other pages.
+// These differ between two pages only in their hrefs, and link.Base.Href
+// writes every href from a page as a function of the target and the href
+// of the site root from there ("../../index.html", or the base path), so
+// one copy serves every page with the same root href.
+type navCache struct {
+	groups memo[navKey, NavGroup]
+	items  memo[itemKey, NavItem]
+}
+
+type navKey struct {
+	group page.Group
+	root  string // href of the site root from the pages
+}
+
+type itemKey struct {
+	page *page.Page // the page linked to
+	root string
+}
+
+// nav returns the navigation as seen from the page at site path from,
+// which is cur, or nil for pages that are not in it.
+func (r *Renderer) nav(from string, cur *page.Page) ([]NavGroup, error) {
+	var out []NavGroup
+	for gi, pages := range r.groups {
+		if len(pages) == 0 {
+			continue
+		}
+		ng, err := r.navGroup(page.Group(gi), from, cur)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, ng)
+	}
+	return out, nil
+}
+
+// navGroup returns group g of the navigation of the page cur at site path
+// from. Only the group of cur is built for it; the others are the same on
+// every page with the same root href, and built once for them all.
+func (r *Renderer) navGroup(g page.Group, from string, cur *page.Page) (NavGroup, error) {
+	if cur != nil && cur.Meta.Group() == g {
+		return r.buildNavGroup(g, from, cur)
+	}
+	return r.navCache.groups.get(navKey{g, r.site.Base.Href(from, "")}, func() (NavGroup, error) {
+		return r.buildNavGroup(g, from, nil)
+	})
+}
+
+// buildNavGroup builds group g as seen from the page at site path from,
+// which is cur, or nil when the page is not in the group.
+func (r *Renderer) buildNavGroup(g page.Group, from string, cur *page.Page) (NavGroup, error) {
+	pages := r.groups[g]
+	ng := NavGroup{
+		Title:   g.Title(),
+		Slug:    g.Slug(),
+		Href:    r.site.Base.Href(from, GroupURL(g)),
+		Count:   len(pages),
+		Current: cur != nil,
+	}
+	lo, hi := 0, len(pages)
+	if len(pages) > NavFull {
+		lo, hi = 0, NavWindow
+		if ng.Current {
+			i := r.pos[cur]
+			lo = max(0, min(i-NavWindow/2, len(pages)-NavWindow))
+			hi = lo + NavWindow
+		}
+	}
+	ng.Before, ng.After = lo, len(pages)-hi
+	ng.Items = make([]NavItem, 0, hi-lo)
+	for _, p := range pages[lo:hi] {
+		it, err := r.navItem(p, from, p == cur)
+		if err != nil {
+			return NavGroup{}, err
+		}
+		ng.Items = append(ng.Items, it)
+	}
+	var err error
+	ng.HTML, err = r.execNav(navGroupTemplate, ng)
+	return ng, err
+}
+
+// navItem returns the link to p in the navigation of the page at site path
+// from. The link to the current page is built for it; a link to another
+// page is the same on every page with the same root href, and built once
+// for them all.
+func (r *Renderer) navItem(p *page.Page, from string, current bool) (NavItem, error) {
+	if current {
+		return r.buildNavItem(p, from, true)
+	}
+	return r.navCache.items.get(itemKey{p, r.site.Base.Href(from, "")}, func() (NavItem, error) {
+		return r.buildNavItem(p, from, false)
+	})
+}
+
+// buildNavItem builds the link to p as seen from the page at site path from.
+func (r *Renderer) buildNavItem(p *page.Page, from string, current bool) (NavItem, error) {
+	it := NavItem{
+		Title:   p.Meta.Title,
+		Href:    r.site.Base.Href(from, p.URL),
+		Current: current,
+		Overdue: p.Meta.Overdue(r.site.BuildDate),
+	}
+	var err error
+	it.HTML, err = r.execNav(navItemTemplate, it)
+	return it, err
+}
+
+// execNav renders a part of the navigation with the theme's template name,
+// or returns "" if the theme has no such template.
+func (r *Renderer) execNav(name string, data any) (template.HTML, error) {
+	if r.tmpl.Lookup(name) == nil {
+		return "", nil
+	}
+	var b strings.Builder
+	if err := r.tmpl.ExecuteTemplate(&b, name, data); err != nil {
+		return "", fmt.Errorf("theme: %w", err)
+	}
+	return template.HTML(b.String()), nil // escaped by the template
+}
+
+// memo holds values by key, each built once. It is safe for concurrent use.
+type memo[K comparable, V any] struct {
+	mu sync.Mutex
+	m  map[K]V
+}
+
+// get returns the value of k, calling build the first time k is asked for.
+// A failed build is not remembered.
+func (c *memo[K, V]) get(k K, build func() (V, error)) (V, error) {
+	c.mu.Lock()
+	v, ok := c.m[k]
+	c.mu.Unlock()
+	if ok {
+		return v, nil
+	}
+	v, err := build()
+	if err != nil {
+		return v, err
+	}
+	c.mu.Lock()
+	if c.m == nil {
+		c.m = map[K]V{}
+	}
+	c.m[k] = v
+	c.mu.Unlock()
+	return v, nil
+}

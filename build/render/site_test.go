@@ -1,0 +1,68 @@
+package render
+
+import (
+	"fmt"
+	"io/fs"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/arcaapi/runbooks/build/link"
+	"github.com/arcaapi/runbooks/build/page"
+)
+
+// testPages returns a site of n runbooks and a root index page, spread over
+// every navigation group and over folders one to three levels deep, with
+// titles that need escaping and some reviews overdue.
+func testPages(n int) []*page.Page {
+	body := []byte(strings.Repeat("<p>Check the pool, then the replicas.</p>\n<pre><code>kubectl get pods</code></pre>\n", 60))
+	pages := []*page.Page{{Path: "README.md", URL: "", Meta: page.Meta{Title: "Runbooks"}, Body: body}}
+	for i := range n {
+		dir := fmt.Sprintf("team-%d/", i%7) + strings.Repeat("svc/", i%3)
+		path := fmt.Sprintf("%spage-%04d.md", dir, i)
+		m := page.Meta{
+			Title:       fmt.Sprintf("Pool <exhaustion> & retries %d", n-i),
+			Owner:       "team-db",
+			LastUpdated: fmt.Sprintf("2026-%02d-01", 1+i%12),
+			Alerts:      []string{fmt.Sprintf("PoolExhausted%d", i)},
+		}
+		switch i % 5 {
+		case 0, 1, 2:
+			m.Type, m.Severity = page.Incident, fmt.Sprintf("SEV%d", 1+i%3)
+		case 3:
+			m.Type = page.Maintenance
+		}
+		var hs []page.Heading
+		for j := range 6 {
+			hs = append(hs, page.Heading{Level: 2 + j%2, Text: fmt.Sprintf("Step %d", j), ID: fmt.Sprintf("step-%d", j)})
+		}
+		pages = append(pages, &page.Page{Path: path, URL: page.URLOf(path), Meta: m, Body: body, Headings: hs})
+	}
+	return pages
+}
+
+// testTheme loads the theme in fsys.
+func testTheme(tb testing.TB, fsys fs.FS) *Theme {
+	tb.Helper()
+	th, err := LoadTheme(fsys)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return th
+}
+
+// testSite returns the site of pages with relative links, or links under
+// the base URL base.
+func testSite(tb testing.TB, pages []*page.Page, base string) Site {
+	tb.Helper()
+	b, err := link.NewBase(base)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return Site{
+		Title:     "Runbooks",
+		Base:      b,
+		BuildDate: time.Date(2026, 11, 28, 0, 0, 0, 0, time.UTC),
+		Pages:     pages,
+	}
+}
