@@ -19,6 +19,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/arcaapi/runbooks/build/check"
@@ -30,6 +31,7 @@ import (
 	"github.com/arcaapi/runbooks/build/meta"
 	"github.com/arcaapi/runbooks/build/output"
 	"github.com/arcaapi/runbooks/build/page"
+	"github.com/arcaapi/runbooks/build/pagecache"
 	"github.com/arcaapi/runbooks/build/publish"
 	"github.com/arcaapi/runbooks/theme"
 )
@@ -51,6 +53,7 @@ type Result struct {
 	Problems  []diag.Problem // sorted by file and line
 	Pages     int
 	Files     int // files written
+	Cached    int // pages taken from the page cache, not parsed
 	Highlight highlight.Stats
 	Site      *Site // the parsed site, from Check: for the checks a command adds
 }
@@ -98,12 +101,13 @@ func Build(ctx context.Context, cfg Config) (Result, error) {
 		return Result{}, err
 	}
 	hl, store := NewHighlighter(cfg)
-	site, err := Parse(ctx, src, cfg, hl)
+	pages := openPageCache(cfg)
+	site, err := parse(ctx, src, cfg, hl, pages)
 	if err != nil {
 		dir.Abort()
 		return Result{}, err
 	}
-	res := Result{Problems: site.Problems, Pages: len(site.Pages)}
+	res := Result{Problems: site.Problems, Pages: len(site.Pages), Cached: site.cached}
 	if res.Errors() > 0 {
 		dir.Abort()
 		return res, fmt.Errorf("%w: nothing was written", ErrContent)
@@ -117,7 +121,11 @@ func Build(ctx context.Context, cfg Config) (Result, error) {
 		return res, err
 	}
 	res.Files, res.Highlight = w.n, hl.Stats()
-	_ = store.Save() // the cache is an optimisation; failing to save it is not a build failure
+	// The caches are an optimisation; failing to save them is not a build failure.
+	if hl.Stats().Late == 0 { // pages with a block that ran out of time are not kept
+		_ = pages.Save()
+	}
+	_ = store.Save()
 	return res, nil
 }
 
@@ -166,10 +174,33 @@ func NewHighlighter(cfg Config) (*highlight.Highlighter, *highlight.Store) {
 		}
 		dir = d
 	}
-	abs, _ := filepath.Abs(cfg.Src)
-	sum := sha256.Sum256([]byte(abs))
-	store := highlight.Open(dir, hex.EncodeToString(sum[:6]))
+	store := highlight.Open(dir, siteName(cfg.Src))
 	return highlight.New(store), store
+}
+
+// openPageCache opens the page cache for building cfg.Src, or returns nil
+// with cfg.NoCache.
+func openPageCache(cfg Config) *pagecache.Cache {
+	if cfg.NoCache {
+		return nil
+	}
+	dir := cfg.CacheDir
+	if dir == "" {
+		d, err := highlight.DefaultDir()
+		if err != nil {
+			return nil
+		}
+		dir = d
+	}
+	return pagecache.Open(dir, siteName(cfg.Src))
+}
+
+// siteName names the cache files of the site in src: a hash of its
+// absolute path, so two sites do not evict each other's entries.
+func siteName(src string) string {
+	abs, _ := filepath.Abs(src)
+	sum := sha256.Sum256([]byte(abs))
+	return hex.EncodeToString(sum[:6])
 }
 
 // Site is a parsed site: its pages, the other files, and every problem.
@@ -185,10 +216,17 @@ type Site struct {
 	loadProbs []diag.Problem   // the load stage's problems
 	pageProbs [][]diag.Problem // each page's own problems, by index in Pages
 	base      link.Base
+	cached    int // pages taken from the page cache
 }
 
 // Parse loads, parses and checks the site in src, parsing pages in parallel.
 func Parse(ctx context.Context, src fs.FS, cfg Config, hl markdown.Highlighter) (*Site, error) {
+	return parse(ctx, src, cfg, hl, nil)
+}
+
+// parse is Parse taking unchanged pages from cache, which may be nil. The
+// cache must only ever be used with the same highlighter.
+func parse(ctx context.Context, src fs.FS, cfg Config, hl markdown.Highlighter, cache *pagecache.Cache) (*Site, error) {
 	tree, probs, err := load.Walk(src)
 	if err != nil {
 		return nil, err
@@ -202,7 +240,7 @@ func Parse(ctx context.Context, src fs.FS, cfg Config, hl markdown.Highlighter) 
 		now = time.Now().UTC()
 	}
 	site := &Site{Src: src, Tree: tree, Now: now, Title: "Runbooks"}
-	p := &parser{src: src, md: markdown.New(hl), base: base, dirs: map[string]bool{}}
+	p := &parser{src: src, md: markdown.New(hl), base: base, baseURL: cfg.BaseURL, dirs: map[string]bool{}, cache: cache}
 	for _, d := range tree.Dirs {
 		p.dirs[d] = true
 	}
@@ -213,7 +251,7 @@ func Parse(ctx context.Context, src fs.FS, cfg Config, hl markdown.Highlighter) 
 	}); err != nil {
 		return nil, err
 	}
-	site.loadProbs, site.pageProbs, site.base = probs, perPage, base
+	site.loadProbs, site.pageProbs, site.base, site.cached = probs, perPage, base, int(p.cached.Load())
 	site.setTitle()
 	site.RunChecks()
 	return site, nil
@@ -272,31 +310,69 @@ loop:
 }
 
 type parser struct {
-	src  fs.FS
-	md   *markdown.Renderer
-	base link.Base
-	dirs map[string]bool
+	src     fs.FS
+	md      *markdown.Renderer
+	base    link.Base
+	baseURL string
+	dirs    map[string]bool
+	cache   *pagecache.Cache // may be nil
+	cached  atomic.Int64     // pages taken from cache
 }
 
-// page reads, parses and renders the body of one page.
+// page reads, parses and renders the body of one page, or takes it from
+// the cache when its source and the folders its links name are unchanged.
 func (p *parser) page(e load.Entry) (*page.Page, []diag.Problem) {
-	pg := &page.Page{Path: e.Path, URL: e.URL, IDs: map[string]bool{}}
 	data, err := fs.ReadFile(p.src, e.Path)
 	if err != nil {
 		var pe *fs.PathError
 		if errors.As(err, &pe) {
 			err = pe.Err
 		}
+		pg := &page.Page{Path: e.Path, URL: e.URL, IDs: map[string]bool{}}
 		pg.Meta.Title = titleFromPath(e.Path)
 		return pg, []diag.Problem{diag.Errorf(e.Path, 1, 1, "unreadable", "cannot read: %v", err)}
 	}
+	if p.cache == nil {
+		pg, probs, _ := p.parse(e, data)
+		return pg, probs
+	}
+	k := pagecache.KeyOf(p.baseURL, e.Path, e.URL, data)
+	if c, ok := p.cache.Get(k); ok && p.sameDirs(c.Dirs) {
+		p.cached.Add(1)
+		pg := c.Page
+		if pg.IDs == nil {
+			pg.IDs = map[string]bool{}
+		}
+		return &pg, c.Problems
+	}
+	pg, probs, dirs := p.parse(e, data)
+	p.cache.Put(k, &pagecache.Entry{Page: *pg, Problems: probs, Dirs: dirs})
+	return pg, probs
+}
+
+// sameDirs reports whether every path in dirs is a folder exactly when it
+// was one for the parse that recorded it.
+func (p *parser) sameDirs(dirs map[string]bool) bool {
+	for d, was := range dirs {
+		if p.dirs[d] != was {
+			return false
+		}
+	}
+	return true
+}
+
+// parse parses one page's source. It also returns the paths its links
+// asked "is this a folder?" about, with the answers.
+func (p *parser) parse(e load.Entry, data []byte) (*page.Page, []diag.Problem, map[string]bool) {
+	pg := &page.Page{Path: e.Path, URL: e.URL, IDs: map[string]bool{}}
+	dirs := map[string]bool{}
 	m := meta.Parse(e.Path, data)
 	pg.Meta = m.Meta
 	out := p.md.Render(markdown.Input{
 		Path:     e.Path,
 		Body:     m.Body,
 		BodyLine: m.BodyLine,
-		Rewrite:  func(dest string) string { return p.href(e, dest) },
+		Rewrite:  func(dest string) string { return p.href(e, dest, dirs) },
 	})
 	pg.Body, pg.Headings, pg.IDs, pg.Refs, pg.Sections, pg.Code = out.HTML, out.Headings, out.IDs, out.Refs, out.Sections, out.Code
 	if bytes.HasPrefix(pg.Body, []byte("<h1")) {
@@ -310,11 +386,12 @@ func (p *parser) page(e load.Entry) (*page.Page, []diag.Problem) {
 	if pg.Meta.Title == "" {
 		pg.Meta.Title = titleFromPath(e.Path)
 	}
-	return pg, m.Problems
+	return pg, m.Problems, dirs
 }
 
-// href rewrites a relative link to the URL of the page or file it names.
-func (p *parser) href(from load.Entry, dest string) string {
+// href rewrites a relative link to the URL of the page or file it names,
+// noting in dirs each path it asks "is this a folder?" about.
+func (p *parser) href(from load.Entry, dest string, dirs map[string]bool) string {
 	t := link.Resolve(from.Path, dest)
 	if t.External || t.Absolute || t.Escapes || t.BadEsc || t.SamePage() {
 		return dest
@@ -325,7 +402,7 @@ func (p *parser) href(from load.Entry, dest string) string {
 		to = page.URLOf(t.Path)
 	case t.Path == "":
 		to = ""
-	case t.Dir || p.dirs[t.Path]:
+	case t.Dir || p.isDir(t.Path, dirs):
 		to = t.Path + "/"
 	default:
 		to = t.Path
@@ -335,6 +412,13 @@ func (p *parser) href(from load.Entry, dest string) string {
 		h += dest[i:]
 	}
 	return h
+}
+
+// isDir reports whether path is a folder of the source tree, noting the
+// answer in dirs.
+func (p *parser) isDir(path string, dirs map[string]bool) bool {
+	dirs[path] = p.dirs[path]
+	return dirs[path]
 }
 
 // titleFromPath makes a title from a file name: "api-down.md" → "api down".

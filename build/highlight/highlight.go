@@ -78,6 +78,7 @@ type Stats struct {
 	Lexed     int // blocks run through a lexer
 	FromStore int // blocks taken from the persistent store
 	Reused    int // blocks identical to one already highlighted
+	Late      int // blocks shown as plain text because they ran out of lexing time
 }
 
 // Stats returns the counts so far.
@@ -196,6 +197,7 @@ func (h *Highlighter) format(lexer chroma.Lexer, code []byte) (string, bool) {
 		if late {
 			h.mu.Lock()
 			h.late++
+			h.stats.Late++
 			h.mu.Unlock()
 		}
 		return html.EscapeString(src), false

@@ -72,8 +72,36 @@ func TestStorePersists(t *testing.T) {
 		t.Errorf("second build stats = %+v, want the block from the store", s)
 	}
 	// Another site's store is separate, and a corrupt file is ignored.
-	if got := New(Open(dir, "other")); got.store.entries[keyOf("sql", code)] != "" {
+	if _, ok := Open(dir, "other").get(keyOf("sql", code)); ok {
 		t.Error("stores of two sites are shared")
+	}
+}
+
+// TestStoreKeepsBlocksPagesStillShow: a build whose pages all come from
+// the page cache highlights nothing, and a build that changes one page
+// highlights one block; neither may drop the blocks of the other pages,
+// which the next change to those pages needs.
+func TestStoreKeepsBlocksPagesStillShow(t *testing.T) {
+	dir := t.TempDir()
+	a, b := []byte("SELECT 1;\n"), []byte("SELECT 2;\n")
+	s := Open(dir, "site")
+	New(s).Highlight("sql", a)
+	if err := s.Save(); err != nil {
+		t.Fatal(err)
+	}
+	if err := Open(dir, "site").Save(); err != nil { // a build that used no block
+		t.Fatal(err)
+	}
+	s = Open(dir, "site")
+	New(s).Highlight("sql", b)
+	if err := s.Save(); err != nil {
+		t.Fatal(err)
+	}
+	h := New(Open(dir, "site"))
+	h.Highlight("sql", a)
+	h.Highlight("sql", b)
+	if st := h.Stats(); st.FromStore != 2 || st.Lexed != 0 {
+		t.Errorf("stats = %+v, want both blocks from the store", st)
 	}
 }
 

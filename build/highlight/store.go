@@ -15,17 +15,23 @@ import (
 // Store is a persistent cache of highlighted blocks, kept in one file. It
 // is keyed by a hash of language and code, and the file name carries the
 // versions of chroma and of its regular-expression engine, so an upgrade of
-// either starts afresh. Save keeps only the blocks
-// the build used, so the file is bounded by the size of the site. The file
-// is safe to delete at any time.
+// either starts afresh. The file is read on the first lookup, so a build
+// that needs no block (every page came from the page cache) never reads
+// it. Save keeps the blocks the build used and, after them, the others up
+// to MaxStoreBytes, so the file stays bounded. It is safe to delete at any
+// time.
 type Store struct {
 	path string
+	once sync.Once // loads the file
 
 	mu      sync.Mutex
 	entries map[key]string
 	used    map[key]bool
 	dirty   bool
 }
+
+// MaxStoreBytes bounds the highlighted HTML a Store file keeps.
+const MaxStoreBytes = 128 << 20
 
 // DefaultDir returns the folder for the cache under the user cache folder.
 func DefaultDir() (string, error) {
@@ -36,19 +42,24 @@ func DefaultDir() (string, error) {
 	return filepath.Join(d, "runbooks"), nil
 }
 
-// Open loads the store for the site identified by name (a hash of the
-// source folder, so two sites do not evict each other's blocks) from dir.
+// Open returns the store for the site identified by name (a hash of the
+// source folder, so two sites do not evict each other's blocks) in dir.
 // A missing or corrupt file gives an empty store.
 func Open(dir, name string) *Store {
-	s := &Store{
+	return &Store{
 		path:    filepath.Join(dir, fmt.Sprintf("highlight-%s-%s.bin", engineVersion(), name)),
 		entries: map[key]string{},
 		used:    map[key]bool{},
 	}
-	if err := s.load(); err != nil {
-		s.entries = map[key]string{}
-	}
-	return s
+}
+
+// ensureLoaded reads the file the first time the store is needed.
+func (s *Store) ensureLoaded() {
+	s.once.Do(func() {
+		if err := s.load(); err != nil {
+			s.entries = map[key]string{}
+		}
+	})
 }
 
 const magic = "RBHL1\n"
@@ -87,6 +98,7 @@ func (s *Store) get(k key) (string, bool) {
 	if s == nil {
 		return "", false
 	}
+	s.ensureLoaded()
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	v, ok := s.entries[k]
@@ -97,6 +109,7 @@ func (s *Store) put(k key, html string) {
 	if s == nil {
 		return
 	}
+	s.ensureLoaded()
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.entries[k] = html
@@ -113,15 +126,16 @@ func (s *Store) use(k key) {
 	s.mu.Unlock()
 }
 
-// Save writes the blocks used since Open back to disk, atomically, when
-// anything changed.
+// Save writes the store back to disk, atomically, when a block was added:
+// the blocks used since Open first, then the others it holds, while the
+// total stays under MaxStoreBytes.
 func (s *Store) Save() error {
 	if s == nil {
 		return nil
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if !s.dirty && len(s.used) == len(s.entries) {
+	if !s.dirty { // nothing new; a store never read is never dirty
 		return nil
 	}
 	if err := os.MkdirAll(filepath.Dir(s.path), 0o755); err != nil {
@@ -135,14 +149,22 @@ func (s *Store) Save() error {
 	w := bufio.NewWriterSize(tmp, 1<<20)
 	w.WriteString(magic)
 	var n [binary.MaxVarintLen64]byte
-	for k := range s.used {
-		v, ok := s.entries[k]
-		if !ok {
-			continue
-		}
+	size := 0
+	write := func(k key, v string) {
 		w.Write(k[:])
 		w.Write(n[:binary.PutUvarint(n[:], uint64(len(v)))])
 		w.WriteString(v)
+		size += len(v)
+	}
+	for k := range s.used {
+		if v, ok := s.entries[k]; ok {
+			write(k, v)
+		}
+	}
+	for k, v := range s.entries {
+		if !s.used[k] && size+len(v) <= MaxStoreBytes {
+			write(k, v)
+		}
 	}
 	if err := w.Flush(); err != nil {
 		tmp.Close()

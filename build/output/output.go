@@ -23,6 +23,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"syscall"
 )
 
 // Marker is the file the tool leaves in every folder it builds; a folder
@@ -384,9 +385,11 @@ func (d *Dir) Commit() error {
 // prune removes the files and folders found in the work folder before the
 // build that the build did not write.
 func (d *Dir) prune() error {
+	gone := func(err error) bool { return errors.Is(err, fs.ErrNotExist) || errors.Is(err, syscall.ENOTDIR) }
 	for name := range d.old {
 		if !d.written[name] {
-			if err := os.Remove(filepath.Join(d.work, filepath.FromSlash(name))); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			// A file in a folder that a file of this build replaced is gone.
+			if err := os.Remove(filepath.Join(d.work, filepath.FromSlash(name))); err != nil && !gone(err) {
 				return err
 			}
 		}
@@ -400,10 +403,11 @@ func (d *Dir) prune() error {
 	// Deepest first, so a folder is empty by the time it is removed.
 	dirs := slices.SortedFunc(slices.Values(d.oldDirs), func(a, b string) int { return len(b) - len(a) })
 	for _, dir := range dirs {
-		if !needed[dir] {
-			if err := os.Remove(dir); err != nil && !errors.Is(err, fs.ErrNotExist) {
-				return err
-			}
+		if needed[dir] || d.written[filepath.ToSlash(dir[len(d.work)+1:])] { // now a file of this build
+			continue
+		}
+		if err := os.Remove(dir); err != nil && !gone(err) {
+			return err
 		}
 	}
 	return nil

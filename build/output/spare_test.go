@@ -72,6 +72,12 @@ func TestRebuildsGiveTheSiteOfTheLastBuild(t *testing.T) {
 			{"index.html": "home", "x": "a file again"},
 			{"index.html": "home", "x/y/index.html": "deeper"},
 		}},
+		{"a folder becomes a file", []map[string]string{
+			{"index.html": "home", "x/index.html": "a folder", "x/y/index.html": "deeper"},
+			{"index.html": "home", "x/index.html": "a folder"},
+			{"index.html": "home", "x": "now a file"},
+			{"index.html": "home", "x": "still a file"},
+		}},
 		{"an emptied folder goes", []map[string]string{
 			{"index.html": "home", "deep/er/still/index.html": "x"},
 			{"index.html": "home", "deep/index.html": "y"},

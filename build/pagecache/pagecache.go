@@ -1,0 +1,245 @@
+// Package pagecache keeps parsed pages between builds, so a page whose
+// source has not changed is not parsed, and its code not highlighted,
+// again. The cache is one file per site in the user cache folder; its name
+// carries the build id of the running binary, so a different build of the
+// tool never reads what another wrote. Save keeps only the pages the build
+// used, so the file is bounded by the size of the site. The file is safe
+// to delete at any time.
+package pagecache
+
+import (
+	"bufio"
+	"bytes"
+	"crypto/sha256"
+	"debug/elf"
+	"encoding/binary"
+	"encoding/gob"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sync"
+
+	"github.com/arcaapi/runbooks/build/diag"
+	"github.com/arcaapi/runbooks/build/page"
+)
+
+// Key identifies a page's source and everything else its parse depends on.
+type Key [sha256.Size]byte
+
+// KeyOf returns the key of a page at path, built at url, with source data,
+// for a site whose links are written for baseURL.
+func KeyOf(baseURL, path, url string, data []byte) Key {
+	h := sha256.New()
+	for _, s := range []string{baseURL, path, url} {
+		h.Write([]byte(s))
+		h.Write([]byte{0})
+	}
+	h.Write(data)
+	var k Key
+	h.Sum(k[:0])
+	return k
+}
+
+// Entry is a parsed page and what its parse depended on beyond its source.
+type Entry struct {
+	Page     page.Page
+	Problems []diag.Problem
+	// Dirs records each path the parse asked "is this a folder?" about,
+	// with the answer: the entry holds only while every answer does.
+	Dirs map[string]bool
+}
+
+// Cache is the page cache of one site. It is safe for concurrent use.
+type Cache struct {
+	path  string
+	ready chan struct{} // closed when the file has been read
+
+	mu      sync.Mutex
+	old     map[Key]*Entry // entries read from the file
+	fresh   map[Key]*Entry // entries to write back
+	changed bool
+}
+
+// record is one entry as it is stored.
+type record struct {
+	Key   Key
+	Entry *Entry
+}
+
+const magic = "RBPC3\n"
+
+// chunks is how many gob streams the file is split into, so they can be
+// decoded in parallel; each stream describes its types once.
+const chunks = 16
+
+// Open starts reading the cache of the site identified by name in dir; Get
+// waits for it. A missing or corrupt file, or a binary without a build id,
+// gives an empty cache.
+func Open(dir, name string) *Cache {
+	c := &Cache{ready: make(chan struct{}), old: map[Key]*Entry{}, fresh: map[Key]*Entry{}}
+	id, err := buildID()
+	if err != nil {
+		close(c.ready)
+		return c
+	}
+	c.path = filepath.Join(dir, fmt.Sprintf("pages-%s-%s.bin", id, name))
+	go func() {
+		defer close(c.ready)
+		if err := c.load(); err != nil {
+			c.old = map[Key]*Entry{}
+		}
+	}()
+	return c
+}
+
+func (c *Cache) load() error {
+	data, err := os.ReadFile(c.path)
+	if err != nil {
+		return err
+	}
+	if !bytes.HasPrefix(data, []byte(magic)) {
+		return errors.New("not a page cache")
+	}
+	data = data[len(magic):]
+	// Each stream is its length, its SHA-256 and its bytes.
+	var streams [][]byte
+	for len(data) > 0 {
+		n, w := binary.Uvarint(data)
+		if w <= 0 || n > uint64(len(data)-w-sha256.Size) {
+			return errors.New("corrupt page cache")
+		}
+		data = data[w:]
+		streams, data = append(streams, data[:sha256.Size+int(n)]), data[sha256.Size+int(n):]
+	}
+	decoded := make([][]record, len(streams))
+	errs := make([]error, len(streams))
+	var wg sync.WaitGroup
+	for i, s := range streams {
+		wg.Go(func() {
+			if sum := sha256.Sum256(s[sha256.Size:]); !bytes.Equal(sum[:], s[:sha256.Size]) {
+				errs[i] = errors.New("corrupt page cache")
+				return
+			}
+			errs[i] = gob.NewDecoder(bytes.NewReader(s[sha256.Size:])).Decode(&decoded[i])
+		})
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return err
+	}
+	for _, rs := range decoded {
+		for _, r := range rs {
+			c.old[r.Key] = r.Entry
+		}
+	}
+	return nil
+}
+
+// Get returns the entry for k, if the cache holds one. The entry is the
+// caller's to change.
+func (c *Cache) Get(k Key) (*Entry, bool) {
+	if c == nil {
+		return nil, false
+	}
+	<-c.ready
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	e, ok := c.old[k]
+	if ok {
+		c.fresh[k] = e
+		delete(c.old, k) // handed out once, so the caller may change it
+	}
+	return e, ok
+}
+
+// Put stores the entry for k; e must not change afterwards.
+func (c *Cache) Put(k Key, e *Entry) {
+	if c == nil || c.path == "" {
+		return
+	}
+	c.mu.Lock()
+	c.fresh[k] = e
+	c.changed = true
+	c.mu.Unlock()
+}
+
+// Save writes the entries got or put since Open, atomically, when they
+// differ from what the file holds.
+func (c *Cache) Save() error {
+	if c == nil || c.path == "" {
+		return nil
+	}
+	<-c.ready
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if !c.changed && len(c.old) == 0 {
+		return nil
+	}
+	recs := make([][]record, chunks)
+	i := 0
+	for k, e := range c.fresh {
+		recs[i%chunks] = append(recs[i%chunks], record{k, e})
+		i++
+	}
+	streams := make([]bytes.Buffer, chunks)
+	errs := make([]error, chunks)
+	var wg sync.WaitGroup
+	for i := range recs {
+		wg.Go(func() { errs[i] = gob.NewEncoder(&streams[i]).Encode(recs[i]) })
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return err
+	}
+	if err := os.MkdirAll(filepath.Dir(c.path), 0o755); err != nil {
+		return err
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(c.path), ".pages-*.tmp")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name())
+	w := bufio.NewWriterSize(tmp, 1<<20)
+	w.WriteString(magic)
+	var n [binary.MaxVarintLen64]byte
+	for _, s := range streams {
+		sum := sha256.Sum256(s.Bytes())
+		w.Write(n[:binary.PutUvarint(n[:], uint64(s.Len()))])
+		w.Write(sum[:])
+		w.Write(s.Bytes())
+	}
+	if err := w.Flush(); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), c.path)
+}
+
+// buildID returns a short hash of the Go build id of the running binary,
+// which changes whenever its code does.
+func buildID() (string, error) {
+	exe, err := os.Executable()
+	if err != nil {
+		return "", err
+	}
+	f, err := elf.Open(exe)
+	if err != nil {
+		return "", err
+	}
+	defer f.Close()
+	s := f.Section(".note.go.buildid")
+	if s == nil {
+		return "", errors.New("no Go build id")
+	}
+	note, err := s.Data()
+	if err != nil || len(note) == 0 {
+		return "", errors.New("no Go build id")
+	}
+	sum := sha256.Sum256(note)
+	return hex.EncodeToString(sum[:8]), nil
+}

@@ -1,0 +1,119 @@
+package pagecache_test
+
+import (
+	"os"
+	"path/filepath"
+	"reflect"
+	"testing"
+
+	"github.com/arcaapi/runbooks/build/diag"
+	"github.com/arcaapi/runbooks/build/page"
+	"github.com/arcaapi/runbooks/build/pagecache"
+)
+
+// full is an entry with every field set, so a field the file loses shows.
+func full() *pagecache.Entry {
+	return &pagecache.Entry{
+		Page: page.Page{
+			Path: "db/pool.md", URL: "db/pool/",
+			Meta: page.Meta{Title: "Pool", Severity: "SEV2", Type: page.Incident, Owner: "team-db", LastUpdated: "2026-11-01",
+				ReviewEvery: 30, Alerts: []string{"PoolExhausted"}, Vars: []page.Var{{Name: "host", Default: "db1"}}, LastUpdatedLine: 5},
+			H1:       []byte("<h1 id=\"pool\">Pool</h1>\n"),
+			Body:     []byte("<p>body</p>\n"),
+			Headings: []page.Heading{{Level: 2, Text: "Diagnosis", ID: "diagnosis", Line: 9}},
+			IDs:      map[string]bool{"pool": true, "diagnosis": true},
+			Refs:     []page.Ref{{Kind: page.Image, Dest: "../img/a.png", Line: 10, Col: 3}},
+			Sections: []page.Section{{ID: "diagnosis", Title: "Diagnosis", Text: "Check the pool."}},
+			Code:     []page.CodeBlock{{Lang: "bash", Line: 12, Col: 1, Fenced: true, Closed: true, Destructive: true, InnerFences: []int{14}}},
+		},
+		Problems: []diag.Problem{diag.Errorf("db/pool.md", 3, 4, "rule", "message %d", 1)},
+		Dirs:     map[string]bool{"db/notes": true, "img": false},
+	}
+}
+
+func TestEntriesSurviveTheFile(t *testing.T) {
+	dir := t.TempDir()
+	k1 := pagecache.KeyOf("", "db/pool.md", "db/pool/", []byte("source"))
+	k2 := pagecache.KeyOf("", "db/other.md", "db/other/", []byte("source"))
+	c := pagecache.Open(dir, "site")
+	if _, ok := c.Get(k1); ok {
+		t.Fatal("a new cache has an entry")
+	}
+	c.Put(k1, full())
+	c.Put(k2, full())
+	if err := c.Save(); err != nil {
+		t.Fatal(err)
+	}
+
+	c = pagecache.Open(dir, "site")
+	got, ok := c.Get(k1)
+	if !ok {
+		t.Fatal("the entry did not survive Save and Open")
+	}
+	if !reflect.DeepEqual(got, full()) {
+		t.Errorf("entry read back as\n%+v\nwant\n%+v", got, full())
+	}
+	// k2 was not used by this build: Save drops it.
+	if err := c.Save(); err != nil {
+		t.Fatal(err)
+	}
+	c = pagecache.Open(dir, "site")
+	if _, ok := c.Get(k2); ok {
+		t.Error("an entry the last build did not use was kept")
+	}
+	if _, ok := c.Get(k1); !ok {
+		t.Error("an entry the last build used was dropped")
+	}
+	if _, ok := pagecache.Open(dir, "other-site").Get(k1); ok {
+		t.Error("another site's cache has the entry")
+	}
+}
+
+func TestKeysTellInputsApart(t *testing.T) {
+	base := pagecache.KeyOf("", "a.md", "a/", []byte("# A\n"))
+	for name, k := range map[string]pagecache.Key{
+		"base URL": pagecache.KeyOf("https://x.example/", "a.md", "a/", []byte("# A\n")),
+		"path":     pagecache.KeyOf("", "b.md", "a/", []byte("# A\n")),
+		"URL":      pagecache.KeyOf("", "a.md", "b/", []byte("# A\n")),
+		"source":   pagecache.KeyOf("", "a.md", "a/", []byte("# B\n")),
+		"boundary": pagecache.KeyOf("", "a.m", "da/", []byte("# A\n")),
+	} {
+		if k == base {
+			t.Errorf("a different %s gives the same key", name)
+		}
+	}
+}
+
+func TestCorruptFilesAreIgnored(t *testing.T) {
+	dir := t.TempDir()
+	k := pagecache.KeyOf("", "a.md", "a/", []byte("# A\n"))
+	c := pagecache.Open(dir, "site")
+	c.Put(k, full())
+	if err := c.Save(); err != nil {
+		t.Fatal(err)
+	}
+	files, _ := filepath.Glob(filepath.Join(dir, "pages-*.bin"))
+	if len(files) != 1 {
+		t.Fatalf("cache files: %v", files)
+	}
+	data, _ := os.ReadFile(files[0])
+	for name, bad := range map[string][]byte{
+		"truncated":  data[:len(data)/2],
+		"empty":      nil,
+		"other file": []byte("PK\x03\x04 not a cache"),
+		"bit flips":  flip(data),
+	} {
+		if err := os.WriteFile(files[0], bad, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		if _, ok := pagecache.Open(dir, "site").Get(k); ok {
+			t.Errorf("%s: a corrupt file gave an entry", name)
+		}
+	}
+}
+
+func flip(data []byte) []byte {
+	b := append([]byte(nil), data...)
+	b[len(b)-3] ^= 0x01 // in the last stream's bytes: gob may well decode it
+	return b
+}
