@@ -3,6 +3,7 @@ package build_test
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -151,8 +152,7 @@ func BenchmarkWrite(b *testing.B) {
 	if err := build.Render(context.Background(), site, cfg, false, c); err != nil {
 		b.Fatal(err)
 	}
-	out := filepath.Join(b.TempDir(), "public")
-	for b.Loop() {
+	write := func(out string) {
 		d, err := output.Create(out, src)
 		if err != nil {
 			b.Fatal(err)
@@ -166,5 +166,26 @@ func BenchmarkWrite(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
-	perPage(b)
+	// A new output folder each time: what a first build, or a second
+	// into an output folder without its spare, writes.
+	b.Run("new", func(b *testing.B) {
+		dir := b.TempDir()
+		n := 0
+		for b.Loop() {
+			n++
+			write(filepath.Join(dir, fmt.Sprint(n), "public"))
+		}
+		perPage(b)
+	})
+	// The same site into the same folder, its spare in place: a rebuild
+	// with nothing changed, which compares and writes nothing.
+	b.Run("rebuild", func(b *testing.B) {
+		out := filepath.Join(b.TempDir(), "public")
+		write(out)
+		write(out)
+		for b.Loop() {
+			write(out)
+		}
+		perPage(b)
+	})
 }

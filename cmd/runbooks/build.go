@@ -19,7 +19,7 @@ func runBuild(ctx context.Context, e env, args []string) error {
 	fs.StringVar(&cfg.BaseURL, "base-url", "", "absolute `URL` the site is served from, sub-path allowed (default: Netlify's URL or DEPLOY_PRIME_URL when set, else relative links)")
 	fs.StringVar(&cfg.Theme, "theme", "", "`folder` whose files override the default theme's")
 	fs.StringVar(&cfg.EditURL, "edit-url", "", "`URL` prefix for \"edit this page\" links, e.g. https://github.com/org/repo/edit/main/runbooks/")
-	fs.BoolVar(&cfg.NoCache, "no-cache", false, "do not read or write the persistent highlight cache")
+	fs.BoolVar(&cfg.NoCache, "no-cache", false, "do not read or write the persistent page and highlight caches")
 	format := fs.String("format", "", "problem output `format`: text, json or github (default text; github under GitHub Actions)")
 	if err := fs.parse(e, args); err != nil {
 		return err
