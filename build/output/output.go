@@ -85,21 +85,25 @@ func Create(out, src string) (*Dir, error) {
 	switch fi, err := os.Lstat(work); {
 	case errors.Is(err, fs.ErrNotExist):
 		d.fresh = true
+		err = os.Mkdir(work, 0o755)
+		if err != nil {
+			unlock()
+			return nil, fmt.Errorf("create output folder: %w", err)
+		}
 	case err != nil:
 		unlock()
 		return nil, fmt.Errorf("create output folder: %w", err)
+	case fi.IsDir() && empty(work):
+		d.fresh = true // made by a build killed before it marked the folder
 	case !fi.IsDir() || !marked(work):
 		unlock()
 		return nil, fmt.Errorf("refusing to write into %s: it was not made by runbooks (no %s file); remove it yourself", work, Marker)
 	}
-	if d.fresh {
-		if err := os.Mkdir(work, 0o755); err != nil {
-			unlock()
-			return nil, fmt.Errorf("create output folder: %w", err)
-		}
-	}
 	if err := os.WriteFile(filepath.Join(work, Marker), []byte(markerText), 0o644); err != nil {
-		d.Abort()
+		if d.fresh {
+			os.Remove(work)
+		}
+		unlock()
 		return nil, fmt.Errorf("write output: %w", err)
 	}
 	if d.fresh {
@@ -136,6 +140,12 @@ func (d *Dir) scanSpare() {
 		}
 		return nil
 	})
+}
+
+// empty reports whether dir is a folder with nothing in it.
+func empty(dir string) bool {
+	entries, err := os.ReadDir(dir)
+	return err == nil && len(entries) == 0
 }
 
 // marked reports whether dir has the marker file.

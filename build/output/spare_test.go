@@ -171,6 +171,18 @@ func TestSpareFolderIsSafe(t *testing.T) {
 		}
 	})
 
+	t.Run("an empty spare folder, as a build killed before marking it leaves, is used", func(t *testing.T) {
+		tmp := t.TempDir()
+		out := filepath.Join(tmp, "public")
+		if err := os.Mkdir(filepath.Join(tmp, output.SparePrefix+"public"), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		build(t, out, src, site)
+		if got := snapshot(t, out); !same(got, want(site)) {
+			t.Errorf("output is %v, want %v", got, want(site))
+		}
+	})
+
 	t.Run("a build cut short leaves a spare the next build puts right", func(t *testing.T) {
 		before := snapshot(t, out)
 		d, err := output.Create(out, src)
