@@ -163,36 +163,35 @@ func openSource(dir string) (fs.FS, error) {
 // filling the persistent cache unless cfg.NoCache; the store is nil
 // without one. Save the store when done.
 func NewHighlighter(cfg Config) (*highlight.Highlighter, *highlight.Store) {
-	if cfg.NoCache {
+	dir, ok := cacheDir(cfg)
+	if !ok {
 		return highlight.New(nil), nil
-	}
-	dir := cfg.CacheDir
-	if dir == "" {
-		d, err := highlight.DefaultDir()
-		if err != nil {
-			return highlight.New(nil), nil
-		}
-		dir = d
 	}
 	store := highlight.Open(dir, siteName(cfg.Src))
 	return highlight.New(store), store
 }
 
 // openPageCache opens the page cache for building cfg.Src, or returns nil
-// with cfg.NoCache.
+// without one.
 func openPageCache(cfg Config) *pagecache.Cache {
-	if cfg.NoCache {
+	dir, ok := cacheDir(cfg)
+	if !ok {
 		return nil
 	}
-	dir := cfg.CacheDir
-	if dir == "" {
-		d, err := highlight.DefaultDir()
-		if err != nil {
-			return nil
-		}
-		dir = d
-	}
 	return pagecache.Open(dir, siteName(cfg.Src))
+}
+
+// cacheDir returns the folder of the persistent caches, and false when
+// there are none: with cfg.NoCache, or no user cache folder.
+func cacheDir(cfg Config) (string, bool) {
+	if cfg.NoCache {
+		return "", false
+	}
+	if cfg.CacheDir != "" {
+		return cfg.CacheDir, true
+	}
+	d, err := highlight.DefaultDir()
+	return d, err == nil
 }
 
 // siteName names the cache files of the site in src: a hash of its
