@@ -52,8 +52,9 @@ type Config struct {
 type Result struct {
 	Problems  []diag.Problem // sorted by file and line
 	Pages     int
-	Files     int // files written
-	Cached    int // pages taken from the page cache, not parsed
+	Files     int  // files written
+	Cached    int  // pages taken from the page cache, not parsed
+	Unchanged bool // the output folder already held the site and was left as it was
 	Highlight highlight.Stats
 	Site      *Site // the parsed site, from Check: for the checks a command adds
 }
@@ -120,7 +121,7 @@ func Build(ctx context.Context, cfg Config) (Result, error) {
 	if err := dir.Commit(); err != nil {
 		return res, err
 	}
-	res.Files, res.Highlight = w.n, hl.Stats()
+	res.Files, res.Highlight, res.Unchanged = w.n, hl.Stats(), dir.Unchanged()
 	// The caches are an optimisation; failing to save them is not a build failure.
 	if hl.Stats().Late == 0 { // pages with a block that ran out of time are not kept
 		_ = pages.Save()

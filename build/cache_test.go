@@ -25,18 +25,20 @@ func TestCachedBuildsMatchFreshOnes(t *testing.T) {
 	out := filepath.Join(t.TempDir(), "public")
 	steps := []struct {
 		name   string
-		change [][2]string // files to write, in order; "" removes one
-		cached int         // pages expected from the cache
+		change    [][2]string // files to write, in order; "" removes one
+		cached    int         // pages expected from the cache
+		unchanged bool        // the output folder is expected to be left as it was
 	}{
-		{"first build", nil, 0},
-		{"unchanged", nil, 4},
-		{"one page edited", [][2]string{{"api/down.md", runbook("API down", "SEV1", "team-api", "2026-11-20") + "\n```bash\ncurl -fsS https://api.example.com/ready\n```\n"}}, 3},
-		{"a page added", [][2]string{{"api/slow.md", runbook("API slow", "SEV3", "team-api", "2026-11-01")}}, 4},
+		{"first build", nil, 0, false},
+		{"unchanged", nil, 4, true},
+		{"one page edited", [][2]string{{"api/down.md", runbook("API down", "SEV1", "team-api", "2026-11-20") + "\n```bash\ncurl -fsS https://api.example.com/ready\n```\n"}}, 3, false},
+		{"unchanged again", nil, 4, true},
+		{"a page added", [][2]string{{"api/slow.md", runbook("API slow", "SEV3", "team-api", "2026-11-01")}}, 4, false},
 		// db/notes becomes a file: the link "notes" in db/pool.md no
 		// longer gets a trailing slash, so that page must be parsed again,
 		// and the folder's index page is gone.
-		{"a folder a link names becomes a file", [][2]string{{"db/notes/readme.md", ""}, {"db/notes", "plain notes"}}, 3},
-		{"a page removed", [][2]string{{"api/slow.md", ""}}, 3},
+		{"a folder a link names becomes a file", [][2]string{{"db/notes/readme.md", ""}, {"db/notes", "plain notes"}}, 3, false},
+		{"a page removed", [][2]string{{"api/slow.md", ""}}, 3, false},
 	}
 	for _, s := range steps {
 		for _, c := range s.change {
@@ -74,6 +76,9 @@ func TestCachedBuildsMatchFreshOnes(t *testing.T) {
 		}
 		if res.Cached != s.cached {
 			t.Errorf("%s: %d pages from the cache, want %d", s.name, res.Cached, s.cached)
+		}
+		if res.Unchanged != s.unchanged {
+			t.Errorf("%s: output left as it was: %v, want %v", s.name, res.Unchanged, s.unchanged)
 		}
 	}
 }

@@ -3,6 +3,13 @@
 // step, only when the build succeeds, so a failed or killed build leaves
 // the previous output exactly as it was.
 //
+// A build first compares what it writes with the output folder itself,
+// and while every file matches it writes nothing. If the build ends with
+// the output folder holding exactly the site, the folder is left as it
+// is: nothing is written, swapped or deleted. At the first difference the
+// build turns to the spare folder, copying in the files it had found
+// unchanged.
+//
 // The swap leaves the previous output in the spare folder, and the next
 // build writes into it again: a file whose bytes are already there is left
 // alone, and only what no longer belongs is removed. A rebuild therefore
@@ -19,6 +26,7 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"path"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -55,6 +63,18 @@ type Dir struct {
 	mu      sync.Mutex
 	written map[string]bool // files written or kept by this build
 	made    map[string]bool // folders that exist in work, by OS path
+
+	// While live is set, files are compared with the output folder and
+	// not written; see WriteFile.
+	liveMu    sync.RWMutex
+	live      string          // the output folder, while it holds every file written so far
+	same      map[string]bool // files found in live with the bytes the build gives them
+	liveScan  chan struct{}   // closed when the scan of live is done
+	liveFiles int             // regular files in live, but the marker
+	liveExtra bool            // live holds a folder no file needs, or something not a file or folder
+	liveDirs  []string        // folders in live, by slash name
+	leaveErr  error           // why copying the unchanged files into work failed
+	unchanged bool            // Commit left the output folder as it was
 }
 
 // Create checks that out may be replaced by a build of src and prepares
@@ -111,7 +131,88 @@ func Create(out, src string) (*Dir, error) {
 	} else {
 		go d.scanSpare()
 	}
+	d.liveScan = make(chan struct{})
+	if fi, err := os.Lstat(absOut); err == nil && fi.IsDir() && marked(absOut) {
+		d.live, d.same = absOut, map[string]bool{}
+		go d.scanLive(absOut)
+	} else {
+		close(d.liveScan)
+	}
 	return d, nil
+}
+
+// scanLive counts the files in the output folder and notes anything in it
+// that a build does not make, so that Commit can tell whether it holds
+// the site and nothing else.
+func (d *Dir) scanLive(live string) {
+	defer close(d.liveScan)
+	err := filepath.WalkDir(live, func(p string, e fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		switch {
+		case p == live:
+		case e.IsDir():
+			d.liveDirs = append(d.liveDirs, filepath.ToSlash(p[len(live)+1:]))
+		case e.Type().IsRegular():
+			if p != filepath.Join(live, Marker) {
+				d.liveFiles++
+			}
+		default:
+			d.liveExtra = true
+		}
+		return nil
+	})
+	if err != nil {
+		d.liveExtra = true
+	}
+}
+
+// liveHoldsSite reports whether the output folder holds the files found
+// unchanged, their folders and nothing else. It is called with every file
+// of the build written and liveMu held.
+func (d *Dir) liveHoldsSite() bool {
+	<-d.liveScan
+	if d.liveExtra || d.liveFiles != len(d.same) {
+		return false
+	}
+	needed := map[string]bool{}
+	for name := range d.same {
+		for dir := path.Dir(name); dir != "." && !needed[dir]; dir = path.Dir(dir) {
+			needed[dir] = true
+		}
+	}
+	for _, dir := range d.liveDirs {
+		if !needed[dir] {
+			return false
+		}
+	}
+	return true
+}
+
+// leaveLive turns the build from comparing with the output folder to
+// writing the spare folder, and copies into it the files found unchanged
+// so far. Writers wait until the copy is done.
+func (d *Dir) leaveLive() error {
+	d.liveMu.Lock()
+	defer d.liveMu.Unlock()
+	if d.live == "" {
+		return d.leaveErr
+	}
+	live := d.live
+	d.live = ""
+	for name := range d.same {
+		data, err := os.ReadFile(filepath.Join(live, filepath.FromSlash(name)))
+		if err == nil {
+			err = d.write(name, data)
+		}
+		if err != nil {
+			d.leaveErr = fmt.Errorf("write output: copy %s from %s: %w", name, live, err)
+			return d.leaveErr
+		}
+	}
+	d.same = nil
+	return nil
 }
 
 // scanSpare lists the files a previous build left in the spare folder,
@@ -247,18 +348,38 @@ func removeBuilt(dir string) error {
 	return nil
 }
 
-// WriteFile writes one file of the site; name is a slash path. A file
-// that already holds exactly data is left as it is.
+// WriteFile writes one file of the site; name is a slash path. While the
+// output folder holds every file written so far, one it holds with
+// exactly data is only noted; otherwise the file is written to the spare
+// folder, where a file that already holds exactly data is left as it is.
 func (d *Dir) WriteFile(name string, data []byte) error {
-	<-d.scan
-	if d.scanErr != nil {
-		return fmt.Errorf("write output: %w", d.scanErr)
-	}
 	p := filepath.Join(d.work, filepath.FromSlash(name))
 	if p == d.work || !within(p, d.work) {
 		return fmt.Errorf("write output: %s is outside the output folder", name)
 	}
 	rel := filepath.ToSlash(p[len(d.work)+1:])
+	d.liveMu.RLock()
+	if d.live != "" && holds(filepath.Join(d.live, filepath.FromSlash(rel)), data) {
+		d.mu.Lock()
+		d.same[rel] = true
+		d.mu.Unlock()
+		d.liveMu.RUnlock()
+		return nil
+	}
+	d.liveMu.RUnlock()
+	if err := d.leaveLive(); err != nil {
+		return err
+	}
+	return d.write(rel, data)
+}
+
+// write writes the file rel of the site to the spare folder.
+func (d *Dir) write(rel string, data []byte) error {
+	<-d.scan
+	if d.scanErr != nil {
+		return fmt.Errorf("write output: %w", d.scanErr)
+	}
+	p := filepath.Join(d.work, filepath.FromSlash(rel))
 	if err := d.mkdir(filepath.Dir(p)); err != nil {
 		return fmt.Errorf("write output: %w", err)
 	}
@@ -268,7 +389,7 @@ func (d *Dir) WriteFile(name string, data []byte) error {
 	d.mu.Unlock()
 	if isDir {
 		if err := d.clear(p); err != nil {
-			return fmt.Errorf("write output: %s: %w", name, err)
+			return fmt.Errorf("write output: %s: %w", rel, err)
 		}
 	}
 	if d.old[rel] && holds(p, data) {
@@ -280,15 +401,15 @@ func (d *Dir) WriteFile(name string, data []byte) error {
 	return nil
 }
 
-// holds reports whether the file at p holds exactly data.
+// holds reports whether p is a regular file holding exactly data.
 func holds(p string, data []byte) bool {
-	f, err := os.Open(p)
+	f, err := openNoFollow(p)
 	if err != nil {
 		return false
 	}
 	defer f.Close()
 	fi, err := f.Stat()
-	if err != nil || fi.Size() != int64(len(data)) {
+	if err != nil || !fi.Mode().IsRegular() || fi.Size() != int64(len(data)) {
 		return false
 	}
 	have := make([]byte, len(data))
@@ -370,9 +491,25 @@ func (d *Dir) clear(dir string) error {
 
 // Commit removes what the previous build left that this one did not
 // write, and swaps the finished site in place of the output folder. The
-// previous output becomes the spare folder for the next build.
+// previous output becomes the spare folder for the next build. When the
+// output folder already holds exactly the site, it is left as it is.
 func (d *Dir) Commit() error {
 	defer d.unlock()
+	defer func() { <-d.liveScan }()
+	d.liveMu.Lock()
+	unchanged := d.live != "" && d.liveHoldsSite()
+	d.liveMu.Unlock()
+	if unchanged {
+		<-d.scan
+		if d.fresh {
+			removeBuilt(d.work)
+		}
+		d.unchanged = true
+		return nil
+	}
+	if err := d.leaveLive(); err != nil {
+		return err
+	}
 	<-d.scan
 	if err := d.prune(); err != nil {
 		return fmt.Errorf("write output: %w", err)
@@ -429,6 +566,7 @@ func (d *Dir) prune() error {
 func (d *Dir) Abort() {
 	defer d.unlock()
 	<-d.scan
+	<-d.liveScan
 	if d.fresh {
 		removeBuilt(d.work)
 	}
@@ -436,3 +574,7 @@ func (d *Dir) Abort() {
 
 // Path returns the folder being written.
 func (d *Dir) Path() string { return d.work }
+
+// Unchanged reports whether Commit found the output folder already
+// holding exactly the site, and so left it as it was.
+func (d *Dir) Unchanged() bool { return d.unchanged }

@@ -105,7 +105,7 @@ func TestRebuildLeavesUnchangedFilesAlone(t *testing.T) {
 	write(t, filepath.Join(src, "a.md"), "# A\n")
 	site := map[string]string{"index.html": "home", "a/index.html": "a"}
 	build(t, out, src, site)
-	build(t, out, src, site) // the first build's output is now the spare
+	build(t, out, src, map[string]string{"index.html": "home"}) // the first build's output is now the spare
 	// Date the spare's files in the past: a file written again gets today.
 	spare := filepath.Join(tmp, output.SparePrefix+"public")
 	long := time.Date(2001, 2, 3, 4, 5, 6, 0, time.UTC)
@@ -137,7 +137,7 @@ func TestSpareFolderIsSafe(t *testing.T) {
 	write(t, filepath.Join(src, "a.md"), "# A\n")
 	site := map[string]string{"index.html": "home", "a/index.html": "a"}
 	build(t, out, src, site)
-	build(t, out, src, site)
+	build(t, out, src, map[string]string{"index.html": "home 2", "a/index.html": "a"})
 
 	t.Run("symlinks in it are removed, never written through", func(t *testing.T) {
 		elsewhere := filepath.Join(tmp, "elsewhere")

@@ -47,8 +47,12 @@ func runBuild(ctx context.Context, e env, args []string) error {
 		return &exitError{exitUsage, err}
 	}
 	hs := res.Highlight
+	into := cfg.Out
+	if res.Unchanged {
+		into += " (already up to date, left as it was)"
+	}
 	fmt.Fprintf(e.stdout, "built %d pages into %s: %d files; %d pages from cache; code blocks: %d highlighted, %d from cache, %d repeats\n",
-		res.Pages, cfg.Out, res.Files, res.Cached, hs.Lexed, hs.FromStore, hs.Reused)
+		res.Pages, into, res.Files, res.Cached, hs.Lexed, hs.FromStore, hs.Reused)
 	return nil
 }
 
