@@ -162,7 +162,7 @@ func BenchmarkWrite(b *testing.B) {
 				b.Fatal(err)
 			}
 		}
-		if err := d.Commit(); err != nil {
+		if err := d.Commit(nil); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -55,6 +55,7 @@ type Result struct {
 	Files     int  // files written
 	Cached    int  // pages taken from the page cache, not parsed
 	Unchanged bool // the output folder already held the site and was left as it was
+	UpToDate  bool // nothing changed since the last build into the folder, so nothing was rendered
 	Highlight highlight.Stats
 	Site      *Site // the parsed site, from Check: for the checks a command adds
 }
@@ -85,6 +86,14 @@ func Today(getenv func(string) string) (time.Time, error) {
 	return time.Now().UTC(), nil
 }
 
+// buildDate returns cfg.Now, or now when it is zero.
+func buildDate(cfg Config) time.Time {
+	if cfg.Now.IsZero() {
+		return time.Now().UTC()
+	}
+	return cfg.Now
+}
+
 // Build builds cfg.Src into cfg.Out. When the content has errors it writes
 // nothing, leaves cfg.Out as it was, and returns the problems with an error
 // wrapping ErrContent.
@@ -95,6 +104,11 @@ func Build(ctx context.Context, cfg Config) (Result, error) {
 	src, err := openSource(cfg.Src)
 	if err != nil {
 		return Result{}, err
+	}
+	cfg.Now = buildDate(cfg) // one date for the inputs' hash and the pages
+	fresh := newUpToDate(cfg, src)
+	if res, ok := fresh.result(cfg.Out); ok {
+		return res, nil
 	}
 	// The output folder is prepared while the pages are parsed.
 	dir, err := output.Create(cfg.Out, cfg.Src)
@@ -118,12 +132,21 @@ func Build(ctx context.Context, cfg Config) (Result, error) {
 		dir.Abort()
 		return res, err
 	}
-	if err := dir.Commit(); err != nil {
+	res.Files, res.Highlight = w.n, hl.Stats()
+	// The caches are an optimisation; failing to save them is not a build
+	// failure. Pages with a block that ran out of time are not kept.
+	keep := res.Highlight.Late == 0
+	// The stamp is taken before another build can change the folder.
+	settled := func() {
+		if keep {
+			fresh.record(cfg.Out, res)
+		}
+	}
+	if err := dir.Commit(settled); err != nil {
 		return res, err
 	}
-	res.Files, res.Highlight, res.Unchanged = w.n, hl.Stats(), dir.Unchanged()
-	// The caches are an optimisation; failing to save them is not a build failure.
-	if hl.Stats().Late == 0 { // pages with a block that ran out of time are not kept
+	res.Unchanged = dir.Unchanged()
+	if keep {
 		_ = pages.Save()
 	}
 	_ = store.Save()
@@ -235,11 +258,7 @@ func parse(ctx context.Context, src fs.FS, cfg Config, hl markdown.Highlighter, 
 	if err != nil {
 		return nil, fmt.Errorf("--base-url: %w", err)
 	}
-	now := cfg.Now
-	if now.IsZero() {
-		now = time.Now().UTC()
-	}
-	site := &Site{Src: src, Tree: tree, Now: now, Title: "Runbooks"}
+	site := &Site{Src: src, Tree: tree, Now: buildDate(cfg), Title: "Runbooks"}
 	p := &parser{src: src, md: markdown.New(hl), base: base, baseURL: cfg.BaseURL, dirs: map[string]bool{}, cache: cache}
 	for _, d := range tree.Dirs {
 		p.dirs[d] = true

@@ -24,15 +24,17 @@ func TestCachedBuildsMatchFreshOnes(t *testing.T) {
 	cacheDir := t.TempDir()
 	out := filepath.Join(t.TempDir(), "public")
 	steps := []struct {
-		name   string
-		change    [][2]string // files to write, in order; "" removes one
+		name      string
+		change    [][2]string // files to write, in order; "" removes one; "-out" removes the output
 		cached    int         // pages expected from the cache
 		unchanged bool        // the output folder is expected to be left as it was
 	}{
 		{"first build", nil, 0, false},
-		{"unchanged", nil, 4, true},
+		{"unchanged: the output is up to date, so nothing is parsed", nil, 0, true},
+		{"the output removed", [][2]string{{"-out", ""}}, 4, false},
+		{"a page edited without changing its output", [][2]string{{"db/notes/readme.md", "# Notes\n\n"}}, 3, true},
 		{"one page edited", [][2]string{{"api/down.md", runbook("API down", "SEV1", "team-api", "2026-11-20") + "\n```bash\ncurl -fsS https://api.example.com/ready\n```\n"}}, 3, false},
-		{"unchanged again", nil, 4, true},
+		{"unchanged again", nil, 0, true},
 		{"a page added", [][2]string{{"api/slow.md", runbook("API slow", "SEV3", "team-api", "2026-11-01")}}, 4, false},
 		// db/notes becomes a file: the link "notes" in db/pool.md no
 		// longer gets a trailing slash, so that page must be parsed again,
@@ -43,6 +45,12 @@ func TestCachedBuildsMatchFreshOnes(t *testing.T) {
 	for _, s := range steps {
 		for _, c := range s.change {
 			name, data := c[0], c[1]
+			if name == "-out" {
+				if err := os.RemoveAll(out); err != nil {
+					t.Fatal(err)
+				}
+				continue
+			}
 			p := filepath.Join(src, filepath.FromSlash(name))
 			if data == "" {
 				if err := os.Remove(p); err != nil {

@@ -6,7 +6,6 @@ import (
 	"path"
 	"slices"
 	"strings"
-	"time"
 
 	"github.com/arcaapi/runbooks/build/diag"
 	"github.com/arcaapi/runbooks/build/link"
@@ -57,11 +56,7 @@ func UpdatePages(ctx context.Context, prev *Site, fsys fs.FS, cfg Config, hl mar
 			return nil, err
 		}
 	}
-	now := cfg.Now
-	if now.IsZero() {
-		now = time.Now().UTC()
-	}
-	site := &Site{Src: fsys, Tree: tree, Now: now, loadProbs: loadProbs, base: base}
+	site := &Site{Src: fsys, Tree: tree, Now: buildDate(cfg), loadProbs: loadProbs, base: base}
 	site.Pages = make([]*page.Page, len(tree.Pages))
 	site.pageProbs = make([][]diag.Problem, len(tree.Pages))
 	moved := movedDirs(prev.Tree.Dirs, tree.Dirs)

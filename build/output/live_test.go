@@ -24,7 +24,7 @@ func buildInOrder(t *testing.T, out, src string, names []string, files map[strin
 			t.Fatal(err)
 		}
 	}
-	if err := d.Commit(); err != nil {
+	if err := d.Commit(nil); err != nil {
 		t.Fatal(err)
 	}
 	return d.Unchanged()
@@ -179,7 +179,7 @@ func TestConcurrentWritersMeetingADifference(t *testing.T) {
 	}
 	close(work)
 	wg.Wait()
-	if err := d.Commit(); err != nil {
+	if err := d.Commit(nil); err != nil {
 		t.Fatal(err)
 	}
 	if d.Unchanged() {

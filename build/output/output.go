@@ -493,7 +493,9 @@ func (d *Dir) clear(dir string) error {
 // write, and swaps the finished site in place of the output folder. The
 // previous output becomes the spare folder for the next build. When the
 // output folder already holds exactly the site, it is left as it is.
-func (d *Dir) Commit() error {
+// settled, unless nil, runs once the output folder is in its final state
+// and before another build may change it.
+func (d *Dir) Commit(settled func()) error {
 	defer d.unlock()
 	defer func() { <-d.liveScan }()
 	d.liveMu.Lock()
@@ -505,6 +507,9 @@ func (d *Dir) Commit() error {
 			removeBuilt(d.work)
 		}
 		d.unchanged = true
+		if settled != nil {
+			settled()
+		}
 		return nil
 	}
 	if err := d.leaveLive(); err != nil {
@@ -518,6 +523,9 @@ func (d *Dir) Commit() error {
 		if err := os.Rename(d.work, d.final); err != nil {
 			return fmt.Errorf("move output into place: %w", err)
 		}
+		if settled != nil {
+			settled()
+		}
 		return nil
 	}
 	if err := Safe(d.final, ""); err != nil {
@@ -525,6 +533,9 @@ func (d *Dir) Commit() error {
 	}
 	if err := exchange(d.work, d.final); err != nil {
 		return fmt.Errorf("move output into place: %w", err)
+	}
+	if settled != nil {
+		settled()
 	}
 	return nil
 }

@@ -127,7 +127,7 @@ func TestStaleTemporaryFolders(t *testing.T) {
 	if err := d.WriteFile("index.html", []byte("new")); err != nil {
 		t.Fatal(err)
 	}
-	if err := d.Commit(); err != nil {
+	if err := d.Commit(nil); err != nil {
 		t.Fatal(err)
 	}
 	for name, want := range map[string]bool{".runbooks-tmp-public-1": false, ".runbooks-tmp-public-2": false, ".runbooks-tmp-public-3": true} {
@@ -153,7 +153,7 @@ func TestWriteErrorsLeaveThePreviousOutput(t *testing.T) {
 	}
 	d.WriteFile("index.html", []byte("previous"))
 	d.WriteFile("a/index.html", []byte("previous a"))
-	if err := d.Commit(); err != nil {
+	if err := d.Commit(nil); err != nil {
 		t.Fatal(err)
 	}
 	before := snapshot(t, out)

@@ -23,7 +23,7 @@ func build(t *testing.T, out, src string, files map[string]string) {
 			t.Fatal(err)
 		}
 	}
-	if err := d.Commit(); err != nil {
+	if err := d.Commit(nil); err != nil {
 		t.Fatal(err)
 	}
 }

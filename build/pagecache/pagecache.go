@@ -79,7 +79,7 @@ const chunks = 16
 // gives an empty cache.
 func Open(dir, name string) *Cache {
 	c := &Cache{ready: make(chan struct{}), old: map[Key]*Entry{}, fresh: map[Key]*Entry{}}
-	id, err := buildID()
+	id, err := BuildID()
 	if err != nil {
 		close(c.ready)
 		return c
@@ -220,9 +220,10 @@ func (c *Cache) Save() error {
 	return os.Rename(tmp.Name(), c.path)
 }
 
-// buildID returns a short hash of the Go build id of the running binary,
-// which changes whenever its code does.
-func buildID() (string, error) {
+// BuildID returns a short hash of the Go build id of the running binary,
+// which changes whenever its code does; what it caches is only good for
+// the binary that wrote it.
+func BuildID() (string, error) {
 	exe, err := os.Executable()
 	if err != nil {
 		return "", err

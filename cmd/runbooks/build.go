@@ -10,7 +10,7 @@ import (
 )
 
 func runBuild(ctx context.Context, e env, args []string) error {
-	fs := newFlags("build", "[flags]", "Build the runbooks in --src into a static site in --out. The site is written\nto a temporary folder and swapped in only when the build succeeds; on any\nerror the previous output is left as it was.", `  runbooks build
+	fs := newFlags("build", "[flags]", "Build the runbooks in --src into a static site in --out. The site is written\nto a spare folder and swapped in only when the build succeeds; on any error\nthe previous output is left as it was, and so is an output that already\nholds the site.", `  runbooks build
   runbooks build --src docs/runbooks --out site --base-url https://runbooks.example.com/
   SOURCE_DATE_EPOCH=$(git log -1 --format=%ct) runbooks build   # reproducible build date`)
 	var cfg build.Config
@@ -45,6 +45,10 @@ func runBuild(ctx context.Context, e env, args []string) error {
 		return &exitError{exitContent, err}
 	case err != nil:
 		return &exitError{exitUsage, err}
+	}
+	if res.UpToDate {
+		fmt.Fprintf(e.stdout, "%s is up to date: %d pages, %d files; nothing changed since the last build\n", cfg.Out, res.Pages, res.Files)
+		return nil
 	}
 	hs := res.Highlight
 	into := cfg.Out

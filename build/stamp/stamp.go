@@ -1,0 +1,227 @@
+// Package stamp records the state a build left its output folder in, so
+// that a later build of the same inputs can tell that the folder still
+// holds that output and need not render the site again.
+//
+// A stamp lists every file and folder of the output with its type, size,
+// inode and modification and change times, as git's index and build tools
+// such as make and Bazel do: writing, replacing, renaming, adding or
+// removing anything in the folder changes one of them. A change made in
+// the same tick of the file system's clock as the build's own last write
+// could leave them all as they were, so an entry changed shortly before
+// the stamp was taken also records a hash of its content, checked again.
+// What other processes do to the folder while the build writes it is not
+// defended against.
+package stamp
+
+import (
+	"bufio"
+	"bytes"
+	"crypto/sha256"
+	"encoding/gob"
+	"errors"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/arcaapi/runbooks/build/diag"
+)
+
+// Racy is how long before a stamp is taken an entry must have last changed
+// for its metadata alone to vouch for it: longer than the clock tick of any
+// common file system (FAT's is two seconds).
+const Racy = 3 * time.Second
+
+// Stamp is the state of an output folder after a build, and what that
+// build reported.
+type Stamp struct {
+	Inputs  [32]byte // the hash of everything the build read
+	Entries []Entry  // the folder itself first, then what it holds
+
+	// The build's report, given again when the output is up to date.
+	Pages    int
+	Files    int
+	Problems []diag.Problem
+}
+
+// Entry is the state of one file or folder.
+type Entry struct {
+	Name         string // slash path within the folder; "" for the folder
+	Mode         fs.FileMode
+	Size         int64
+	Dev, Ino     uint64
+	Mtime, Ctime int64  // nanoseconds since the epoch
+	Sum          []byte // hash of the content or listing, for racy entries only
+}
+
+// ErrUnsupported is returned by Take where file change times are unknown.
+var ErrUnsupported = errors.New("file change times are not available on this system")
+
+// Take records the state of dir as the output of a build of inputs.
+func Take(dir string, inputs [32]byte) (*Stamp, error) {
+	start := time.Now()
+	s := &Stamp{Inputs: inputs}
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		e, err := entryOf(dir, p)
+		if err != nil {
+			return err
+		}
+		if e.Ctime >= start.Add(-Racy).UnixNano() {
+			if e.Sum, err = sum(p, e.Mode); err != nil {
+				return err
+			}
+		}
+		s.Entries = append(s.Entries, e)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// entryOf returns the state of the file or folder at p within dir.
+func entryOf(dir, p string) (Entry, error) {
+	fi, err := os.Lstat(p)
+	if err != nil {
+		return Entry{}, err
+	}
+	st, ok := statOf(fi)
+	if !ok {
+		return Entry{}, ErrUnsupported
+	}
+	name := ""
+	if p != dir {
+		name = filepath.ToSlash(p[len(dir)+1:])
+	}
+	st.Name, st.Mode, st.Size = name, fi.Mode(), fi.Size()
+	return st, nil
+}
+
+// sum hashes what a racy entry holds: a file's bytes, a folder's names,
+// a symlink's target.
+func sum(p string, mode fs.FileMode) ([]byte, error) {
+	var data []byte
+	var err error
+	switch {
+	case mode.IsDir():
+		var names []string
+		entries, rerr := os.ReadDir(p)
+		for _, e := range entries {
+			names = append(names, e.Name())
+		}
+		data, err = []byte(strings.Join(names, "\x00")), rerr
+	case mode&fs.ModeSymlink != 0:
+		var target string
+		target, err = os.Readlink(p)
+		data = []byte(target)
+	case mode.IsRegular():
+		data, err = os.ReadFile(p)
+	}
+	h := sha256.Sum256(data)
+	return h[:], err
+}
+
+// Holds reports whether dir is still exactly as it was when s was taken,
+// and s was taken for a build of inputs.
+func (s *Stamp) Holds(dir string, inputs [32]byte) bool {
+	if s == nil || s.Inputs != inputs || len(s.Entries) == 0 || s.Entries[0].Name != "" {
+		return false
+	}
+	dir = filepath.Clean(dir)
+	workers := runtime.GOMAXPROCS(0)
+	n := (len(s.Entries) + workers - 1) / workers
+	bad := make([]bool, workers)
+	var wg sync.WaitGroup
+	for w, part := range slices.Collect(slices.Chunk(s.Entries, n)) {
+		wg.Go(func() {
+			for _, want := range part {
+				if !want.holds(dir) {
+					bad[w] = true
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	return !slices.Contains(bad, true)
+}
+
+// holds reports whether the entry is as recorded.
+func (want Entry) holds(dir string) bool {
+	p := filepath.Join(dir, filepath.FromSlash(want.Name))
+	got, err := entryOf(dir, p)
+	if err != nil {
+		return false
+	}
+	got.Name = want.Name
+	if got.Mode != want.Mode || got.Size != want.Size || got.Dev != want.Dev || got.Ino != want.Ino ||
+		got.Mtime != want.Mtime || got.Ctime != want.Ctime {
+		return false
+	}
+	if want.Sum == nil {
+		return true
+	}
+	h, err := sum(p, want.Mode)
+	return err == nil && bytes.Equal(h, want.Sum)
+}
+
+const magic = "RBST1\n"
+
+// Save writes s to the file at path, atomically.
+func (s *Stamp) Save(path string) error {
+	var buf bytes.Buffer
+	if err := gob.NewEncoder(&buf).Encode(s); err != nil {
+		return err
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return err
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(path), ".stamp-*.tmp")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name())
+	sum := sha256.Sum256(buf.Bytes())
+	w := bufio.NewWriter(tmp)
+	w.WriteString(magic)
+	w.Write(sum[:])
+	w.Write(buf.Bytes())
+	if err := w.Flush(); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), path)
+}
+
+// Load reads the stamp saved at path. A missing, truncated or corrupt file
+// is an error.
+func Load(path string) (*Stamp, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	body, ok := bytes.CutPrefix(data, []byte(magic))
+	if !ok || len(body) < sha256.Size {
+		return nil, errors.New("not a stamp file")
+	}
+	want, body := body[:sha256.Size], body[sha256.Size:]
+	if got := sha256.Sum256(body); !bytes.Equal(got[:], want) {
+		return nil, errors.New("stamp file is corrupt")
+	}
+	var s Stamp
+	if err := gob.NewDecoder(bytes.NewReader(body)).Decode(&s); err != nil {
+		return nil, err
+	}
+	return &s, nil
+}
