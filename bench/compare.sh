@@ -85,6 +85,7 @@ hugo_cold=(hugo --source "$tmp/hugo-site" --contentDir "$tmp/tree" --destination
 ours_warm=("$tmp/runbooks" build --src "$tmp/tree" --out "$tmp/out-warm")
 ours_check=("$tmp/runbooks" check --src "$tmp/tree")
 ours_small=("$tmp/runbooks" build --src runbooks --out "$tmp/small")
+ours_small_cold=("$tmp/runbooks" build --src runbooks --out "$tmp/small" --no-cache)
 
 # clean PATH... removes what an earlier run left, then waits for the disk to
 # take the removal in, so that neither tool pays for the other's deletes.
@@ -101,14 +102,29 @@ for ((i = 1; i <= pairs; i++)); do
 	timed hugo "${hugo_cold[@]}"
 done
 
+# edit appends a line to one page of the tree, a different one each time.
+edits=0
+edit() {
+	local page
+	page=$(find "$tmp/tree" -name 'page-*.md' | sort | sed -n "$((edits * 97 % n + 1))p")
+	edits=$((edits + 1))
+	printf '\nEdited %d.\n' "$edits" >>"$page"
+}
+
 echo "second builds and rebuilds..." >&2
 for ((i = 1; i <= pairs; i++)); do
 	clean "$tmp/out-warm" "$tmp/.runbooks-prev-out-warm" "$XDG_CACHE_HOME"
 	timed fill "${ours_warm[@]}" # the first build: fills the caches; not reported
 	sync
-	timed warm "${ours_warm[@]}"    # the second: caches full, a new output folder to write
+	timed warm "${ours_warm[@]}" # nothing changed
+	edit
 	sync
-	timed rebuild "${ours_warm[@]}" # the third: the spare folder is there to rewrite
+	timed edit1 "${ours_warm[@]}" # one page edited: no spare folder yet, so a whole tree is made
+	edit
+	sync
+	timed edit2 "${ours_warm[@]}" # another page edited: the spare folder is rewritten
+	clean "$tmp/out-warm" "$tmp/.runbooks-prev-out-warm"
+	timed fresh "${ours_warm[@]}" # caches full, no output folder: a CI job restoring its cache
 done
 
 echo "check..." >&2
@@ -119,6 +135,9 @@ done
 
 echo "runbooks/ tree..." >&2
 for ((i = 1; i <= 10; i++)); do
+	rm -rf "$tmp/small" "$tmp/.runbooks-prev-small"
+	timed small_cold "${ours_small_cold[@]}"
+	rm -rf "$tmp/small" "$tmp/.runbooks-prev-small"
 	timed small "${ours_small[@]}"
 done
 
@@ -135,7 +154,7 @@ median() {
 }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "-" }'; }
 
-for l in ours hugo warm rebuild check small; do
+for l in ours hugo warm edit1 edit2 fresh check small_cold small; do
 	for f in wall cpu rss; do
 		printf -v "${l}_$f" '%s' "$(median "$l" "$f")"
 	done
@@ -155,17 +174,24 @@ machine: $(nproc) CPUs${cpu:+, $cpu}; $(go version | awk '{ print $3 }')
     ratio A/B                 $(printf '%9s %8s %13s' "$(ratio "$ours_wall" "$hugo_wall")" "$(ratio "$ours_cpu" "$hugo_cpu")" "$(ratio "$ours_rss" "$hugo_rss")")
 
 (C) runbooks, second build    $(printf '%9s %8s %13s' "$warm_wall" "$warm_cpu" "$warm_rss")   wall ratio to B: $(ratio "$warm_wall" "$hugo_wall")
-(C') runbooks, third build     $(printf '%9s %8s %13s' "$rebuild_wall" "$rebuild_cpu" "$rebuild_rss")   wall ratio to B: $(ratio "$rebuild_wall" "$hugo_wall")
+(C1) one page edited          $(printf '%9s %8s %13s' "$edit1_wall" "$edit1_cpu" "$edit1_rss")   wall ratio to B: $(ratio "$edit1_wall" "$hugo_wall")
+(C2) another page edited      $(printf '%9s %8s %13s' "$edit2_wall" "$edit2_cpu" "$edit2_rss")   wall ratio to B: $(ratio "$edit2_wall" "$hugo_wall")
+(C3) caches, no output folder $(printf '%9s %8s %13s' "$fresh_wall" "$fresh_cpu" "$fresh_rss")   wall ratio to B: $(ratio "$fresh_wall" "$hugo_wall")
 (D) runbooks check            $(printf '%9s %8s %13s' "$check_wall" "$check_cpu" "$check_rss")
-(E) runbooks/ tree, 10 runs   $(printf '%9s %8s %13s' "$small_wall" "$small_cpu" "$small_rss")
+(E) runbooks/ tree, no cache  $(printf '%9s %8s %13s' "$small_cold_wall" "$small_cold_cpu" "$small_cold_rss")
+(E2) runbooks/ tree, caches   $(printf '%9s %8s %13s' "$small_wall" "$small_cpu" "$small_rss")
 
 commands (TREE is the generated tree):
   A: runbooks build --src TREE --out OUT --no-cache            (OUT and the cache removed before each run)
   B: hugo --source bench/hugo --contentDir TREE --destination OUT --cacheDir CACHE --noBuildLock --quiet
                                                                (OUT and CACHE removed before each run)
-  C: runbooks build --src TREE --out OUT                       (the second of three builds with nothing
-                                                               changed: the first fills the caches)
-  C': the third of those builds, which rewrites the spare folder the second left
+  C: runbooks build --src TREE --out OUT                       (after a first build that fills the caches,
+                                                               nothing changed)
+  C1: the same, after one page was edited: the first build with a change
+      makes a whole new folder tree, since there is no spare folder yet
+  C2: the same, after another page was edited: the spare folder is rewritten
+  C3: the same, with the output folder removed and the caches kept
   D: runbooks check --src TREE                                 (empty cache)
-  E: runbooks build --src runbooks --out OUT
+  E: runbooks build --src runbooks --out OUT --no-cache       (OUT removed before each of 10 runs)
+  E2: runbooks build --src runbooks --out OUT                 (OUT removed before each of 10 runs, caches kept)
 EOF
