@@ -3,8 +3,9 @@
 // again. The cache is one file per site in the user cache folder; its name
 // carries the build id of the running binary, so a different build of the
 // tool never reads what another wrote. Save keeps only the pages the build
-// used, so the file is bounded by the size of the site. The file is safe
-// to delete at any time.
+// used, so the file is bounded by the size of the site, and removes the
+// site's files from other builds of the tool, which nothing will read
+// again. The file is safe to delete at any time.
 package pagecache
 
 import (
@@ -19,6 +20,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 
 	"github.com/arcaapi/runbooks/build/diag"
@@ -217,7 +219,24 @@ func (c *Cache) Save() error {
 	if err := tmp.Close(); err != nil {
 		return err
 	}
-	return os.Rename(tmp.Name(), c.path)
+	if err := os.Rename(tmp.Name(), c.path); err != nil {
+		return err
+	}
+	c.removeOthers()
+	return nil
+}
+
+// removeOthers removes the files other builds of the tool wrote for the
+// same site.
+func (c *Cache) removeOthers() {
+	dir, mine := filepath.Split(c.path)
+	site := mine[strings.LastIndexByte(mine, '-'):] // "-<name>.bin"
+	others, _ := filepath.Glob(filepath.Join(dir, "pages-*"+site))
+	for _, p := range others {
+		if filepath.Base(p) != mine && strings.Count(filepath.Base(p), "-") == strings.Count(mine, "-") {
+			os.Remove(p)
+		}
+	}
 }
 
 // BuildID returns a short hash of the Go build id of the running binary,

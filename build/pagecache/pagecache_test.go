@@ -117,3 +117,32 @@ func flip(data []byte) []byte {
 	b[len(b)-3] ^= 0x01 // in the last stream's bytes: gob may well decode it
 	return b
 }
+
+func TestSaveRemovesTheSitesFilesFromOtherBuilds(t *testing.T) {
+	dir := t.TempDir()
+	stale := map[string]bool{ // file name: removed by Save of "site"
+		"pages-00000000000000ff-site.bin":  true,
+		"pages-00000000000000ff-other.bin": false,
+		"highlight-site.bin":               false,
+		"pages-notes.txt":                  false,
+	}
+	for name := range stale {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte("x"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	c := pagecache.Open(dir, "site")
+	c.Put(pagecache.KeyOf("", "a.md", "a/", []byte("a")), full())
+	if err := c.Save(); err != nil {
+		t.Fatal(err)
+	}
+	for name, removed := range stale {
+		_, err := os.Stat(filepath.Join(dir, name))
+		if gone := os.IsNotExist(err); gone != removed {
+			t.Errorf("%s removed: %v, want %v", name, gone, removed)
+		}
+	}
+	if _, ok := pagecache.Open(dir, "site").Get(pagecache.KeyOf("", "a.md", "a/", []byte("a"))); !ok {
+		t.Error("the build's own file was removed")
+	}
+}
