@@ -189,3 +189,69 @@ func TestConcurrentWritersMeetingADifference(t *testing.T) {
 		t.Errorf("output differs from the site: %d entries, want %d", len(got), len(want(site)))
 	}
 }
+
+func TestFilesFoundUnchangedAreSharedNotCopied(t *testing.T) {
+	tmp := t.TempDir()
+	src, out := filepath.Join(tmp, "src"), filepath.Join(tmp, "public")
+	spare := filepath.Join(tmp, output.SparePrefix+"public")
+	write(t, filepath.Join(src, "a.md"), "# A\n")
+	names := []string{"index.html", "a/index.html", "b/index.html", "style.css"}
+	site := map[string]string{"index.html": "home", "a/index.html": "a", "b/index.html": "b", "style.css": "body{}"}
+	buildInOrder(t, out, src, names, site)
+	site["style.css"] = "body{color:red}" // found different last
+	buildInOrder(t, out, src, names, site)
+	for _, name := range []string{"index.html", "a/index.html", "b/index.html"} {
+		o, _ := os.Stat(filepath.Join(out, name))
+		s, _ := os.Stat(filepath.Join(spare, name))
+		if o == nil || s == nil || !os.SameFile(o, s) {
+			t.Errorf("%s: the output and the spare folder do not share it", name)
+		}
+	}
+	if got := snapshot(t, out); !same(got, want(site)) {
+		t.Errorf("output is %v, want %v", got, want(site))
+	}
+}
+
+// After a build that shared files between the output and the spare
+// folder, the next build rewrites the spare folder: a file it changes must
+// change there only, even if that build is then abandoned.
+func TestARebuildNeverWritesThroughToTheOutput(t *testing.T) {
+	tmp := t.TempDir()
+	src, out := filepath.Join(tmp, "src"), filepath.Join(tmp, "public")
+	write(t, filepath.Join(src, "a.md"), "# A\n")
+	names := []string{"index.html", "a/index.html", "b/index.html"}
+	site := map[string]string{"index.html": "home", "a/index.html": "a", "b/index.html": "b"}
+	buildInOrder(t, out, src, names, site)
+	site["b/index.html"] = "b 2"
+	buildInOrder(t, out, src, names, site) // a/ and index.html are now shared
+	before := snapshot(t, out)
+
+	for _, commit := range []bool{false, true} {
+		next := map[string]string{"index.html": "home 2", "a/index.html": "a, same size", "b/index.html": "b 2"}
+		d, err := output.Create(out, src)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, name := range []string{"b/index.html", "index.html", "a/index.html"} {
+			if err := d.WriteFile(name, []byte(next[name])); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if got := snapshot(t, out); !same(got, before) {
+			t.Fatalf("writing the next build changed the output: %v", got)
+		}
+		if !commit {
+			d.Abort()
+			if got := snapshot(t, out); !same(got, before) {
+				t.Fatalf("an abandoned build changed the output: %v", got)
+			}
+			continue
+		}
+		if err := d.Commit(nil); err != nil {
+			t.Fatal(err)
+		}
+		if got := snapshot(t, out); !same(got, want(next)) {
+			t.Errorf("output is %v, want %v", got, want(next))
+		}
+	}
+}

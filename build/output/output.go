@@ -7,8 +7,9 @@
 // and while every file matches it writes nothing. If the build ends with
 // the output folder holding exactly the site, the folder is left as it
 // is: nothing is written, swapped or deleted. At the first difference the
-// build turns to the spare folder, copying in the files it had found
-// unchanged.
+// build turns to the spare folder, hard-linking into it the files it had
+// found unchanged, so the two folders share those files. A file in the
+// spare folder is therefore only ever replaced, never written in place.
 //
 // The swap leaves the previous output in the spare folder, and the next
 // build writes into it again: a file whose bytes are already there is left
@@ -191,8 +192,8 @@ func (d *Dir) liveHoldsSite() bool {
 }
 
 // leaveLive turns the build from comparing with the output folder to
-// writing the spare folder, and copies into it the files found unchanged
-// so far. Writers wait until the copy is done.
+// writing the spare folder, and links into it the files found unchanged
+// so far. Writers wait until that is done.
 func (d *Dir) leaveLive() error {
 	d.liveMu.Lock()
 	defer d.liveMu.Unlock()
@@ -202,13 +203,9 @@ func (d *Dir) leaveLive() error {
 	live := d.live
 	d.live = ""
 	for name := range d.same {
-		data, err := os.ReadFile(filepath.Join(live, filepath.FromSlash(name)))
-		if err == nil {
-			err = d.write(name, data)
-		}
-		if err != nil {
-			d.leaveErr = fmt.Errorf("write output: copy %s from %s: %w", name, live, err)
-			return d.leaveErr
+		if err := d.adopt(live, name); err != nil {
+			d.leaveErr = err
+			return err
 		}
 	}
 	d.same = nil
@@ -375,13 +372,68 @@ func (d *Dir) WriteFile(name string, data []byte) error {
 
 // write writes the file rel of the site to the spare folder.
 func (d *Dir) write(rel string, data []byte) error {
+	p, err := d.prepare(rel)
+	if err != nil {
+		return err
+	}
+	if d.old[rel] {
+		if holds(p, data) {
+			return nil
+		}
+		// The file may be a link to one in the output folder (see
+		// adopt): replace it, never write through it.
+		if err := os.Remove(p); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return fmt.Errorf("write output: %w", err)
+		}
+	}
+	if err := os.WriteFile(p, data, 0o644); err != nil {
+		return fmt.Errorf("write output: %w", err)
+	}
+	return nil
+}
+
+// adopt puts into the spare folder the file rel of the output folder live,
+// found holding the bytes this build gives it: as a hard link, which
+// copies nothing, or as a copy where the file system has no links. Files
+// in the spare folder are therefore never written in place.
+func (d *Dir) adopt(live, rel string) error {
+	p, err := d.prepare(rel)
+	if err != nil {
+		return err
+	}
+	src := filepath.Join(live, filepath.FromSlash(rel))
+	if d.old[rel] {
+		if sameFile(p, src) {
+			return nil
+		}
+		if err := os.Remove(p); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return fmt.Errorf("write output: %w", err)
+		}
+	}
+	if os.Link(src, p) == nil {
+		return nil
+	}
+	data, err := os.ReadFile(src)
+	if err != nil {
+		return fmt.Errorf("write output: copy %s from %s: %w", rel, live, err)
+	}
+	if err := os.WriteFile(p, data, 0o644); err != nil {
+		return fmt.Errorf("write output: %w", err)
+	}
+	return nil
+}
+
+// prepare makes ready the place of the file rel in the spare folder: its
+// folders made, a folder an earlier build left there removed. It returns
+// the file's path.
+func (d *Dir) prepare(rel string) (string, error) {
 	<-d.scan
 	if d.scanErr != nil {
-		return fmt.Errorf("write output: %w", d.scanErr)
+		return "", fmt.Errorf("write output: %w", d.scanErr)
 	}
 	p := filepath.Join(d.work, filepath.FromSlash(rel))
 	if err := d.mkdir(filepath.Dir(p)); err != nil {
-		return fmt.Errorf("write output: %w", err)
+		return "", fmt.Errorf("write output: %w", err)
 	}
 	d.mu.Lock()
 	d.written[rel] = true
@@ -389,16 +441,20 @@ func (d *Dir) write(rel string, data []byte) error {
 	d.mu.Unlock()
 	if isDir {
 		if err := d.clear(p); err != nil {
-			return fmt.Errorf("write output: %s: %w", rel, err)
+			return "", fmt.Errorf("write output: %s: %w", rel, err)
 		}
 	}
-	if d.old[rel] && holds(p, data) {
-		return nil
+	return p, nil
+}
+
+// sameFile reports whether the paths a and b name the same file.
+func sameFile(a, b string) bool {
+	fa, err := os.Lstat(a)
+	if err != nil {
+		return false
 	}
-	if err := os.WriteFile(p, data, 0o644); err != nil {
-		return fmt.Errorf("write output: %w", err)
-	}
-	return nil
+	fb, err := os.Lstat(b)
+	return err == nil && os.SameFile(fa, fb)
 }
 
 // holds reports whether p is a regular file holding exactly data.
