@@ -59,9 +59,9 @@ func (collector) Transform(doc *ast.Document, reader text.Reader, pc parser.Cont
 	}
 	src := reader.Source()
 	sec := &page.Section{}
-	var text strings.Builder
+	var text bytes.Buffer // reused: each section's text is copied out at its exact size
 	flush := func() {
-		sec.Text = strings.TrimSpace(text.String())
+		sec.Text = string(bytes.TrimSpace(text.Bytes()))
 		if sec.Text != "" || sec.ID != "" {
 			s.sections = append(s.sections, *sec)
 		}

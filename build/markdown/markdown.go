@@ -6,6 +6,7 @@ package markdown
 
 import (
 	"bytes"
+	"sync"
 
 	"github.com/arcaapi/runbooks/build/page"
 	"github.com/yuin/goldmark"
@@ -45,8 +46,22 @@ type Output struct {
 
 // Renderer parses and renders pages. It is safe for concurrent use.
 type Renderer struct {
-	md goldmark.Markdown
+	md   goldmark.Markdown
+	bufs sync.Pool // of *output: grown once for the biggest pages, not for each
 }
+
+// output is the buffer a page is rendered into. Being a util.BufWriter,
+// goldmark writes to it directly rather than through a bufio.Writer of its
+// own: no copy, and no 4 KB buffer for every page.
+type output struct{ bytes.Buffer }
+
+var _ util.BufWriter = (*output)(nil)
+
+// Buffered returns 0: nothing waits to be flushed.
+func (*output) Buffered() int { return 0 }
+
+// Flush does nothing: every write is already in the buffer.
+func (*output) Flush() error { return nil }
 
 // New returns a Renderer that highlights code with h.
 func New(h Highlighter) *Renderer {
@@ -76,16 +91,24 @@ func (r *Renderer) Render(in Input) Output {
 	ctx := parser.NewContext()
 	ctx.Set(stateKey, st)
 	doc := r.md.Parser().Parse(text.NewReader(in.Body), parser.WithContext(ctx))
-	var buf bytes.Buffer
-	buf.Grow(len(in.Body) * 2)
-	if err := r.md.Renderer().Render(&buf, in.Body, doc); err != nil {
+	buf, _ := r.bufs.Get().(*output)
+	if buf == nil {
+		buf = new(output)
+	}
+	defer func() {
+		buf.Reset()
+		r.bufs.Put(buf)
+	}()
+	if err := r.md.Renderer().Render(buf, in.Body, doc); err != nil {
 		// Rendering into a bytes.Buffer fails only on a renderer bug; keep
 		// what was written rather than lose the page.
 		buf.WriteString("<p>render error</p>")
 	}
 	return Output{
-		Title:    st.title,
-		HTML:     buf.Bytes(),
+		Title: st.title,
+		// A copy of its exact size, never nil: a site keeps every page's
+		// HTML until it is written, and the buffer has room to spare.
+		HTML:     append(make([]byte, 0, buf.Len()), buf.Bytes()...),
 		Headings: st.headings,
 		IDs:      st.ids,
 		Refs:     st.refs,

@@ -168,7 +168,7 @@ func New(pages []*page.Page) *Index {
 	// Pages are read in parallel, a batch at a time, and their terms merged
 	// in page order, so postings come out sorted by page id.
 	const batch = 256
-	hits := make([]map[string]*hit, batch)
+	hits := make([]terms, batch)
 	for lo := 0; lo < len(sorted); lo += batch {
 		hi := min(lo+batch, len(sorted))
 		var wg sync.WaitGroup
@@ -186,7 +186,9 @@ func New(pages []*page.Page) *Index {
 		close(next)
 		wg.Wait()
 		for id := lo; id < hi; id++ {
-			for t, h := range hits[id-lo] {
+			found := hits[id-lo]
+			for t, i := range found.index {
+				h := found.hits[i]
 				ps := ix.Terms[t]
 				if ps == nil {
 					ps = &Postings{}
@@ -195,7 +197,7 @@ func New(pages []*page.Page) *Index {
 				ps.DF++
 				ps.List = append(ps.List, Posting{Page: id, Weight: h.field<<5 | min(h.n, 31), Section: h.sec})
 			}
-			hits[id-lo] = nil
+			hits[id-lo] = terms{}
 		}
 	}
 	for _, ps := range ix.Terms {
@@ -220,8 +222,26 @@ type hit struct {
 	field, sec, n int
 }
 
+// terms are the terms found on one page: a hit for each, by index, so
+// that a page's hundreds of terms take one slice rather than a hit each.
+type terms struct {
+	index map[string]int32
+	hits  []hit
+}
+
+// at returns the hit of term t, adding one with section sec if t is new.
+// The hit may move on the next call: keep it no longer than that.
+func (ts *terms) at(t []byte, sec int) *hit {
+	if i, ok := ts.index[string(t)]; ok {
+		return &ts.hits[i]
+	}
+	ts.index[string(t)] = int32(len(ts.hits))
+	ts.hits = append(ts.hits, hit{sec: sec})
+	return &ts.hits[len(ts.hits)-1]
+}
+
 // entry returns a page's result entry and the terms found on it.
-func entry(p *page.Page) (Entry, map[string]*hit) {
+func entry(p *page.Page) (Entry, terms) {
 	m := p.Meta
 	e := Entry{
 		Title:  m.Title,
@@ -229,14 +249,10 @@ func entry(p *page.Page) (Entry, map[string]*hit) {
 		Group:  int(m.Group()),
 		Alerts: m.Alerts,
 	}
-	hits := map[string]*hit{}
+	hits := terms{index: make(map[string]int32, 256), hits: make([]hit, 0, 256)}
 	add := func(text string, field, sec int) {
 		tokens(text, func(t []byte) {
-			h := hits[string(t)]
-			if h == nil {
-				h = &hit{sec: sec}
-				hits[string(t)] = h
-			}
+			h := hits.at(t, sec)
 			h.n++
 			if field > h.field {
 				h.field, h.sec = field, sec
@@ -249,11 +265,7 @@ func entry(p *page.Page) (Entry, map[string]*hit) {
 			add(part, FieldAlertPart, -1)
 		}
 		if k := Key(a); utf8.RuneCountInString(k) >= MinToken {
-			h := hits[k]
-			if h == nil {
-				h = &hit{}
-				hits[k] = h
-			}
+			h := hits.at([]byte(k), 0)
 			h.n++
 			h.field, h.sec = FieldAlert, -1
 		}

@@ -34,6 +34,14 @@ func TestTokens(t *testing.T) {
 	}
 }
 
+func TestStopWordsAreShort(t *testing.T) {
+	for w := range stopWords {
+		if len(w) > maxStopWord {
+			t.Errorf("stop word %q is longer than maxStopWord (%d): tokens would keep it", w, maxStopWord)
+		}
+	}
+}
+
 func TestKeyAndParts(t *testing.T) {
 	tests := []struct {
 		name  string

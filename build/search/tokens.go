@@ -16,6 +16,10 @@ const (
 	MaxToken = 40
 )
 
+// maxStopWord is the length of the longest stop word: no longer word needs
+// looking up.
+const maxStopWord = 4
+
 // stopWords are words too common in runbooks to say anything about a page.
 // runbooks.js carries the same list.
 var stopWords = map[string]bool{
@@ -79,7 +83,7 @@ func tokens(s string, f func(b []byte)) {
 	b := buf[:0]
 	n := 0
 	emit := func() {
-		if n >= MinToken && n <= MaxToken && !stopWords[string(b)] {
+		if n >= MinToken && n <= MaxToken && !(len(b) <= maxStopWord && stopWords[string(b)]) {
 			f(b)
 		}
 		b = b[:0]
