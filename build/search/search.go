@@ -3,7 +3,9 @@
 // what it needs, whatever the size of the site:
 //
 //	search/index.js      the manifest: page count, chunk size, shard names
-//	search/t/<prefix>.js the terms starting with prefix and their postings
+//	search/t/<prefix>.js the terms starting with prefix and their postings;
+//	                     t/_.js, for the empty prefix, holds them all on a
+//	                     site small enough
 //	search/p/<n>.js      pages n*ChunkPages...: title, URL, group, alerts,
 //	                     sections and a short excerpt, for showing results
 //
@@ -16,6 +18,7 @@ import (
 	"cmp"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"net/url"
 	"runtime"
 	"slices"
@@ -342,17 +345,12 @@ func excerpt(text string) string {
 func (ix *Index) Files() ([]page.File, error) {
 	var files []page.File
 	var shards []string
-	byPrefix := map[string][]string{}
-	for t := range ix.Terms {
-		p := prefix(t, MinToken)
-		byPrefix[p] = append(byPrefix[p], t)
-	}
-	for _, p := range sortedKeys(byPrefix) {
-		ix.shard(p, byPrefix[p], func(name string, terms []string) {
-			shards = append(shards, name)
-			files = append(files, script("t/"+shardFile(name), ix.shardJSON(terms)))
-		})
-	}
+	// One shard holds every term while that is small enough, as on a
+	// small site; it is split by first characters until each part is.
+	ix.shard("", slices.Collect(maps.Keys(ix.Terms)), func(name string, terms []string) {
+		shards = append(shards, name)
+		files = append(files, script("t/"+shardFile(name), ix.shardJSON(terms)))
+	})
 	slices.Sort(shards)
 	for lo := 0; lo < len(ix.Pages); lo += ChunkPages {
 		data, err := json.Marshal(ix.Pages[lo:min(lo+ChunkPages, len(ix.Pages))])

@@ -64,7 +64,7 @@ func TestKeyAndParts(t *testing.T) {
 }
 
 func TestShardFile(t *testing.T) {
-	for in, want := range map[string]string{"ar": "ar", "5x": "5x", "日本": "_65e5__672c_", "aß": "a_df_"} {
+	for in, want := range map[string]string{"": "_", "ar": "ar", "5x": "5x", "日本": "_65e5__672c_", "aß": "a_df_"} {
 		if got := shardFile(in); got != want {
 			t.Errorf("shardFile(%q) = %q, want %q", in, got, want)
 		}
@@ -176,12 +176,13 @@ func (l loaded) lookup(t *testing.T, term string) []int {
 	t.Helper()
 	best := ""
 	rs := []rune(term)
-	for n := len(rs); n >= MinToken && best == ""; n-- {
+	found := false
+	for n := len(rs); n >= 0 && !found; n-- {
 		if _, ok := slices.BinarySearch(l.man.Shards, string(rs[:n])); ok {
-			best = string(rs[:n])
+			best, found = string(rs[:n]), true
 		}
 	}
-	if best == "" {
+	if !found {
 		return nil
 	}
 	sh, ok := l.shards[shardFile(best)]

@@ -156,6 +156,9 @@ func nameParts(name string) []string {
 // with prefix: ASCII letters and digits as they are, any other character
 // as "_<hex code point>_", so names are safe on every file system.
 func shardFile(prefix string) string {
+	if prefix == "" {
+		return "_" // no encoded character is a lone "_"
+	}
 	var b strings.Builder
 	for _, r := range prefix {
 		if r < utf8.RuneSelf && (r >= 'a' && r <= 'z' || r >= '0' && r <= '9') {

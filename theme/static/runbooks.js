@@ -432,6 +432,7 @@
   }
   function alertKey(s) { return words(s).join(""); }
   function shardFile(p) {
+    if (p === "") return "_"; // the shard of every term, on a small site
     return Array.from(p).map(function (c) { return /^[a-z0-9]$/.test(c) ? c : "_" + c.codePointAt(0).toString(16) + "_"; }).join("");
   }
 
@@ -465,12 +466,13 @@
   }
 
   // shardsFor returns the shards that hold term (the one with the longest
-  // name that starts it) and, with longer, those holding longer terms that
-  // start with it.
+  // name that starts it; "" starts every term, and on a small site is the
+  // only shard) and, with longer, those holding longer terms that start
+  // with it.
   function shardsFor(man, term, longer) {
     var out = [];
     var chars = Array.from(term);
-    for (var n = chars.length; n >= 2; n--) {
+    for (var n = chars.length; n >= 0; n--) {
       var p = chars.slice(0, n).join("");
       if (man.shardSet[p]) { out.push(p); break; }
     }
