@@ -1,10 +1,12 @@
 package external
 
 import (
+	"bufio"
 	"encoding/json"
 	"os"
-	"path/filepath"
 	"time"
+
+	"github.com/arcaapi/runbooks/internal/atomicfile"
 )
 
 // cache is the results of earlier runs, kept in a JSON file:
@@ -64,25 +66,8 @@ func (c *cache) save(name string, now time.Time, ttl time.Duration) error {
 	if err != nil {
 		return err
 	}
-	if err := os.MkdirAll(filepath.Dir(name), 0o755); err != nil {
+	return atomicfile.Write(name, func(w *bufio.Writer) error {
+		_, err := w.Write(append(data, '\n'))
 		return err
-	}
-	tmp, err := os.CreateTemp(filepath.Dir(name), ".external-*.json")
-	if err != nil {
-		return err
-	}
-	_, werr := tmp.Write(append(data, '\n'))
-	cerr := tmp.Close()
-	if werr != nil || cerr != nil {
-		os.Remove(tmp.Name())
-		if werr != nil {
-			return werr
-		}
-		return cerr
-	}
-	if err := os.Rename(tmp.Name(), name); err != nil {
-		os.Remove(tmp.Name())
-		return err
-	}
-	return nil
+	})
 }

@@ -10,6 +10,8 @@ import (
 	"path/filepath"
 	"runtime/debug"
 	"sync"
+
+	"github.com/arcaapi/runbooks/internal/atomicfile"
 )
 
 // Store is a persistent cache of highlighted blocks, kept in one file. It
@@ -138,42 +140,28 @@ func (s *Store) Save() error {
 	if !s.dirty { // nothing new; a store never read is never dirty
 		return nil
 	}
-	if err := os.MkdirAll(filepath.Dir(s.path), 0o755); err != nil {
-		return err
-	}
-	tmp, err := os.CreateTemp(filepath.Dir(s.path), ".highlight-*.tmp")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name())
-	w := bufio.NewWriterSize(tmp, 1<<20)
-	w.WriteString(magic)
-	var n [binary.MaxVarintLen64]byte
-	size := 0
-	write := func(k key, v string) {
-		w.Write(k[:])
-		w.Write(n[:binary.PutUvarint(n[:], uint64(len(v)))])
-		w.WriteString(v)
-		size += len(v)
-	}
-	for k := range s.used {
-		if v, ok := s.entries[k]; ok {
-			write(k, v)
+	return atomicfile.Write(s.path, func(w *bufio.Writer) error {
+		w.WriteString(magic)
+		var n [binary.MaxVarintLen64]byte
+		size := 0
+		write := func(k key, v string) {
+			w.Write(k[:])
+			w.Write(n[:binary.PutUvarint(n[:], uint64(len(v)))])
+			w.WriteString(v)
+			size += len(v)
 		}
-	}
-	for k, v := range s.entries {
-		if !s.used[k] && size+len(v) <= MaxStoreBytes {
-			write(k, v)
+		for k := range s.used {
+			if v, ok := s.entries[k]; ok {
+				write(k, v)
+			}
 		}
-	}
-	if err := w.Flush(); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), s.path)
+		for k, v := range s.entries {
+			if !s.used[k] && size+len(v) <= MaxStoreBytes {
+				write(k, v)
+			}
+		}
+		return nil
+	})
 }
 
 // engineVersion names the versions of chroma and regexp2 built into the

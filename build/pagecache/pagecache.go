@@ -25,6 +25,7 @@ import (
 
 	"github.com/arcaapi/runbooks/build/diag"
 	"github.com/arcaapi/runbooks/build/page"
+	"github.com/arcaapi/runbooks/internal/atomicfile"
 )
 
 // Key identifies a page's source and everything else its parse depends on.
@@ -195,31 +196,18 @@ func (c *Cache) Save() error {
 	if err := errors.Join(errs...); err != nil {
 		return err
 	}
-	if err := os.MkdirAll(filepath.Dir(c.path), 0o755); err != nil {
-		return err
-	}
-	tmp, err := os.CreateTemp(filepath.Dir(c.path), ".pages-*.tmp")
+	err := atomicfile.Write(c.path, func(w *bufio.Writer) error {
+		w.WriteString(magic)
+		var n [binary.MaxVarintLen64]byte
+		for _, s := range streams {
+			sum := sha256.Sum256(s.Bytes())
+			w.Write(n[:binary.PutUvarint(n[:], uint64(s.Len()))])
+			w.Write(sum[:])
+			w.Write(s.Bytes())
+		}
+		return nil
+	})
 	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name())
-	w := bufio.NewWriterSize(tmp, 1<<20)
-	w.WriteString(magic)
-	var n [binary.MaxVarintLen64]byte
-	for _, s := range streams {
-		sum := sha256.Sum256(s.Bytes())
-		w.Write(n[:binary.PutUvarint(n[:], uint64(s.Len()))])
-		w.Write(sum[:])
-		w.Write(s.Bytes())
-	}
-	if err := w.Flush(); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	if err := os.Rename(tmp.Name(), c.path); err != nil {
 		return err
 	}
 	c.removeOthers()

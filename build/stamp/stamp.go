@@ -29,6 +29,7 @@ import (
 	"time"
 
 	"github.com/arcaapi/runbooks/build/diag"
+	"github.com/arcaapi/runbooks/internal/atomicfile"
 )
 
 // Racy is how long before a stamp is taken an entry must have last changed
@@ -181,27 +182,13 @@ func (s *Stamp) Save(path string) error {
 	if err := gob.NewEncoder(&buf).Encode(s); err != nil {
 		return err
 	}
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		return err
-	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".stamp-*.tmp")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name())
 	sum := sha256.Sum256(buf.Bytes())
-	w := bufio.NewWriter(tmp)
-	w.WriteString(magic)
-	w.Write(sum[:])
-	w.Write(buf.Bytes())
-	if err := w.Flush(); err != nil {
-		tmp.Close()
+	return atomicfile.Write(path, func(w *bufio.Writer) error {
+		w.WriteString(magic)
+		w.Write(sum[:])
+		_, err := w.Write(buf.Bytes())
 		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
+	})
 }
 
 // Load reads the stamp saved at path. A missing, truncated or corrupt file
