@@ -257,6 +257,26 @@ func (tb *tab) open(path string) {
 	tb.wait(`document.readyState === "complete" && document.getElementById("search-popup") !== null`)
 }
 
+// follow clicks the link the expression names and, unless the link only
+// moves within the page, waits until the document it leads to has loaded.
+// Waiting for readyState alone is not enough: right after the click the old
+// document is still complete, and the next navigation would abort this one.
+func (tb *tab) follow(link string) {
+	tb.t.Helper()
+	var leaves bool
+	tb.eval(`(() => {
+		const a = `+link+`;
+		const u = new URL(a.href, location.href);
+		window.runbooksTestBefore = true;
+		const leaves = !(u.hash !== "" && u.origin === location.origin && u.pathname === location.pathname && u.search === location.search);
+		a.click();
+		return leaves;
+	})()`, &leaves)
+	if leaves {
+		tb.wait(`window.runbooksTestBefore === undefined && document.readyState === "complete"`)
+	}
+}
+
 // reload reloads the page and waits for its script.
 func (tb *tab) reload() {
 	tb.t.Helper()

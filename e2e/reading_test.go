@@ -332,8 +332,7 @@ func TestFixtureSite(t *testing.T) {
 		n := int(tb.num(`document.querySelectorAll(".content a:not(.anchor)").length`))
 		for i := range n {
 			tb.open("/hostile/")
-			tb.eval(fmt.Sprintf(`document.querySelectorAll(".content a:not(.anchor)")[%d].click()`, i), nil)
-			tb.wait(`document.readyState === "complete"`)
+			tb.follow(fmt.Sprintf(`document.querySelectorAll(".content a:not(.anchor)")[%d]`, i))
 		}
 		// Search shows the hostile title and excerpt as text.
 		tb.open("/hostile/")
