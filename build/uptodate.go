@@ -130,7 +130,7 @@ func (u *upToDate) record(out string, res Result) {
 	if err != nil {
 		return
 	}
-	s, err := stamp.Take(abs, u.inputs)
+	s, err := stamp.Take(abs, u.inputs, stamp.Now(filepath.Dir(abs)))
 	if err != nil {
 		return
 	}

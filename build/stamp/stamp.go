@@ -7,8 +7,9 @@
 // such as make and Bazel do: writing, replacing, renaming, adding or
 // removing anything in the folder changes one of them. A change made in
 // the same tick of the file system's clock as the build's own last write
-// could leave them all as they were, so an entry changed shortly before
-// the stamp was taken also records a hash of its content, checked again.
+// could leave them all as they were, so an entry changed in that tick or
+// later, by the file system's own clock, also records a hash of its
+// content, checked again.
 // What other processes do to the folder while the build writes it is not
 // defended against.
 package stamp
@@ -32,9 +33,10 @@ import (
 	"github.com/arcaapi/runbooks/internal/atomicfile"
 )
 
-// Racy is how long before a stamp is taken an entry must have last changed
-// for its metadata alone to vouch for it: longer than the clock tick of any
-// common file system (FAT's is two seconds).
+// Racy is how far back a change may have been made in the same tick of a
+// file system's clock as a moment read from the system clock: longer than
+// the tick of any common file system (FAT's is two seconds). Now falls
+// back on it where it cannot read the file system's own clock.
 const Racy = 3 * time.Second
 
 // Stamp is the state of an output folder after a build, and what that
@@ -62,9 +64,32 @@ type Entry struct {
 // ErrUnsupported is returned by Take where file change times are unknown.
 var ErrUnsupported = errors.New("file change times are not available on this system")
 
+// Now returns the file system's current time in dir: the modification
+// time of a file created there and removed again. A change made after Now
+// returns is stamped at or after that time; one stamped before it was
+// made in an earlier tick of the file system's clock. Where no file can be
+// created, Now returns the system clock's time less Racy.
+func Now(dir string) time.Time {
+	f, err := os.CreateTemp(dir, ".runbooks-clock-*")
+	if err != nil {
+		return time.Now().Add(-Racy)
+	}
+	fi, err := f.Stat()
+	f.Close()
+	os.Remove(f.Name())
+	if err != nil {
+		return time.Now().Add(-Racy)
+	}
+	return fi.ModTime()
+}
+
 // Take records the state of dir as the output of a build of inputs.
-func Take(dir string, inputs [32]byte) (*Stamp, error) {
-	start := time.Now()
+// Entries changed at or after since, which should come from Now, may have
+// been changed again within the same tick without their metadata showing
+// it, so they also record a hash of their content. As git does with its
+// index, take since before the walk: anything changed during it is then
+// hashed too.
+func Take(dir string, inputs [32]byte, since time.Time) (*Stamp, error) {
 	s := &Stamp{Inputs: inputs}
 	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
@@ -74,7 +99,7 @@ func Take(dir string, inputs [32]byte) (*Stamp, error) {
 		if err != nil {
 			return err
 		}
-		if e.Ctime >= start.Add(-Racy).UnixNano() {
+		if e.Ctime >= since.UnixNano() {
 			if e.Sum, err = sum(p, e.Mode); err != nil {
 				return err
 			}

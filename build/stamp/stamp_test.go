@@ -3,6 +3,7 @@ package stamp_test
 import (
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
 	"time"
 
@@ -57,7 +58,7 @@ func TestAStampHoldsUntilTheFolderChanges(t *testing.T) {
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			dir := fixture.Tree(t, site)
-			s, err := stamp.Take(dir, inputs)
+			s, err := stamp.Take(dir, inputs, stamp.Now(filepath.Dir(dir)))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -72,66 +73,99 @@ func TestAStampHoldsUntilTheFolderChanges(t *testing.T) {
 }
 
 // An edit in the same tick of the file system's clock as the build's own
-// write leaves size and times as they were; the content hash of recently
-// changed entries is what catches it.
-func TestARecentEditWithTheSameMetadataIsCaught(t *testing.T) {
+// write can leave size and times as they were. A test cannot make one
+// (setting times back moves the change time), so it copies the edited
+// file's metadata into the stamp: the content hash must still catch it.
+func TestAnEditWithTheSameMetadataIsCaughtByTheHash(t *testing.T) {
 	dir := fixture.Tree(t, site)
-	p := filepath.Join(dir, "index.html")
-	s, err := stamp.Take(dir, inputs)
+	racy, err := stamp.Take(dir, inputs, time.Unix(0, 0)) // everything is recent
 	if err != nil {
 		t.Fatal(err)
 	}
-	fi, _ := os.Stat(p)
-	f, err := os.OpenFile(p, os.O_WRONLY, 0) // same inode, same size
+	write(t, filepath.Join(dir, "index.html"), "<h1>RUNBOOKS</h1>") // same size
+	after, err := stamp.Take(dir, inputs, time.Now().Add(time.Hour)) // nothing is recent
 	if err != nil {
 		t.Fatal(err)
 	}
-	f.WriteAt([]byte("<h1>RUNBOOKS</h1>"), 0)
-	f.Close()
-	os.Chtimes(p, fi.ModTime(), fi.ModTime())
-	if s.Holds(dir, inputs) {
-		t.Error("Holds = true after an edit")
+	if len(after.Entries) != len(racy.Entries) {
+		t.Fatalf("%d entries, then %d", len(racy.Entries), len(after.Entries))
+	}
+	for i, e := range after.Entries {
+		if e.Sum != nil {
+			t.Errorf("%q carries a hash though it changed before since", e.Name)
+		}
+		e.Sum = racy.Entries[i].Sum
+		racy.Entries[i] = e
+	}
+	if racy.Holds(dir, inputs) {
+		t.Error("Holds = true after an edit that kept the metadata")
+	}
+	if !after.Holds(dir, inputs) {
+		t.Error("Holds = false on the folder as it is now")
 	}
 }
 
-func TestOldEntriesAreVouchedForByTheirMetadata(t *testing.T) {
+// Now reads the file system's own clock: entries last changed before it
+// carry no hash, and a change made after it is stamped at or after it.
+func TestEntriesChangedSinceNowCarryAHash(t *testing.T) {
 	dir := fixture.Tree(t, site)
-	s, err := stamp.Take(dir, inputs)
-	if err != nil {
-		t.Fatal(err)
+	var newest int64
+	for _, e := range mustTake(t, dir, time.Now().Add(time.Hour)).Entries {
+		newest = max(newest, e.Ctime)
 	}
-	recent := 0
-	for _, e := range s.Entries {
-		if e.Sum != nil {
-			recent++
+	// Wait for the file system's clock to tick past the tree's writes.
+	parent := filepath.Dir(dir)
+	since := stamp.Now(parent)
+	for deadline := time.Now().Add(10 * time.Second); since.UnixNano() <= newest; since = stamp.Now(parent) {
+		if time.Now().After(deadline) {
+			t.Fatalf("the file system's clock stayed at %v", since)
 		}
+		time.Sleep(5 * time.Millisecond)
 	}
-	if recent != len(s.Entries) {
-		t.Errorf("%d of %d entries just written carry a content hash, want all", recent, len(s.Entries))
-	}
-	// Backdating cannot move a change time, so wait out the racy window
-	// on a short one: entries older than it carry no hash.
-	if testing.Short() {
-		t.Skip("waits for the racy window to pass")
-	}
-	time.Sleep(stamp.Racy + 100*time.Millisecond)
-	s, err = stamp.Take(dir, inputs)
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := mustTake(t, dir, since)
 	for _, e := range s.Entries {
 		if e.Sum != nil {
-			t.Errorf("%q carries a content hash, though it last changed before the racy window", e.Name)
+			t.Errorf("%q carries a hash, though it last changed before since", e.Name)
 		}
 	}
 	if !s.Holds(dir, inputs) {
 		t.Error("Holds = false on an unchanged folder")
 	}
+	if left, _ := filepath.Glob(filepath.Join(parent, ".runbooks-clock-*")); len(left) > 0 {
+		t.Errorf("Now left files behind: %q", left)
+	}
+	write(t, filepath.Join(dir, "api/notes.txt"), "mine")
+	var hashed []string
+	for _, e := range mustTake(t, dir, since).Entries {
+		if e.Sum != nil {
+			hashed = append(hashed, e.Name)
+		}
+	}
+	if want := []string{"api", "api/notes.txt"}; !slices.Equal(hashed, want) {
+		t.Errorf("entries with a hash after a later write: %q, want %q", hashed, want)
+	}
+}
+
+func TestNowWithoutAWritableFolderFallsBackOnRacy(t *testing.T) {
+	before := time.Now()
+	got := stamp.Now(filepath.Join(t.TempDir(), "missing"))
+	if got.After(before.Add(-stamp.Racy + time.Second)) {
+		t.Errorf("Now = %v, want about %v", got, before.Add(-stamp.Racy))
+	}
+}
+
+func mustTake(t *testing.T, dir string, since time.Time) *stamp.Stamp {
+	t.Helper()
+	s, err := stamp.Take(dir, inputs, since)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
 }
 
 func TestSavedStampsRoundTripAndCorruptOnesAreRefused(t *testing.T) {
 	dir := fixture.Tree(t, site)
-	s, err := stamp.Take(dir, inputs)
+	s, err := stamp.Take(dir, inputs, stamp.Now(filepath.Dir(dir)))
 	if err != nil {
 		t.Fatal(err)
 	}
