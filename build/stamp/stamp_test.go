@@ -82,7 +82,7 @@ func TestAnEditWithTheSameMetadataIsCaughtByTheHash(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	write(t, filepath.Join(dir, "index.html"), "<h1>RUNBOOKS</h1>") // same size
+	write(t, filepath.Join(dir, "index.html"), "<h1>RUNBOOKS</h1>")  // same size
 	after, err := stamp.Take(dir, inputs, time.Now().Add(time.Hour)) // nothing is recent
 	if err != nil {
 		t.Fatal(err)
