@@ -62,7 +62,8 @@ type entry struct {
 // blocks are never highlighted twice.
 type Highlighter struct {
 	formatter *chtml.Formatter
-	store     *Store // may be nil
+	style     *chroma.Style // unused by class output, but Format wants one
+	store     *Store        // may be nil
 
 	mu      sync.Mutex
 	lexers  map[string]chroma.Lexer // misses cached as nil
@@ -92,6 +93,7 @@ func (h *Highlighter) Stats() Stats {
 func New(store *Store) *Highlighter {
 	return &Highlighter{
 		formatter: chtml.New(chtml.WithClasses(true), chtml.PreventSurroundingPre(true), chtml.TabWidth(4)),
+		style:     chroma.MustNewStyle("classes", chroma.StyleEntries{}),
 		store:     store,
 		lexers:    map[string]chroma.Lexer{},
 		blocks:    map[key]*entry{},
@@ -193,7 +195,7 @@ func (h *Highlighter) format(lexer chroma.Lexer, code []byte) (string, bool) {
 		return html.EscapeString(src), false
 	}
 	var b strings.Builder
-	if err := h.formatter.Format(&b, style(false), it); err != nil || late {
+	if err := h.formatter.Format(&b, h.style, it); err != nil || late {
 		if late {
 			h.mu.Lock()
 			h.late++

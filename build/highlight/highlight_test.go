@@ -104,17 +104,3 @@ func TestStoreKeepsBlocksPagesStillShow(t *testing.T) {
 		t.Errorf("stats = %+v, want both blocks from the store", st)
 	}
 }
-
-func TestCSSHasBothPalettes(t *testing.T) {
-	css := string(CSS())
-	for _, want := range []string{
-		`html:not([data-theme="dark"]) .chroma .k`,
-		"@media (prefers-color-scheme: dark)",
-		`html:not([data-theme="light"]) .chroma .k`,
-		`html[data-theme="dark"] .chroma .k`,
-	} {
-		if !strings.Contains(css, want) {
-			t.Errorf("CSS lacks %s", want)
-		}
-	}
-}

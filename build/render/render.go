@@ -18,7 +18,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/arcaapi/runbooks/build/highlight"
 	"github.com/arcaapi/runbooks/build/link"
 	"github.com/arcaapi/runbooks/build/page"
 )
@@ -131,7 +130,6 @@ func (t *Theme) loadStatic(themeFS fs.FS) error {
 	if err != nil {
 		return fmt.Errorf("theme: %w", err)
 	}
-	add("chroma.css", highlight.CSS())
 	return nil
 }
 

@@ -2,12 +2,56 @@ package highlight
 
 import (
 	"bytes"
+	"flag"
+	"os"
 	"regexp"
+	"strings"
+	"testing"
 
 	"github.com/alecthomas/chroma/v2"
 	chtml "github.com/alecthomas/chroma/v2/formatters/html"
 	"github.com/alecthomas/chroma/v2/styles"
 )
+
+// The theme's stylesheet for highlighted code is generated from two of
+// chroma's styles, so that the tool itself need not load chroma's styles
+// on every start. After upgrading chroma or changing a style, run
+//
+//	go test ./build/highlight -run TestChromaCSS -update
+
+var update = flag.Bool("update", false, "rewrite theme/static/chroma.css")
+
+const cssFile = "../../theme/static/chroma.css"
+
+func TestChromaCSSIsCurrent(t *testing.T) {
+	want := CSS()
+	if *update {
+		if err := os.WriteFile(cssFile, want, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got, err := os.ReadFile(cssFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Errorf("%s is not what chroma's %s and %s styles give; run go test ./build/highlight -run TestChromaCSS -update", cssFile, LightStyle, DarkStyle)
+	}
+}
+
+func TestCSSHasBothPalettes(t *testing.T) {
+	css := string(CSS())
+	for _, want := range []string{
+		`html:not([data-theme="dark"]) .chroma .k`,
+		"@media (prefers-color-scheme: dark)",
+		`html:not([data-theme="light"]) .chroma .k`,
+		`html[data-theme="dark"] .chroma .k`,
+	} {
+		if !strings.Contains(css, want) {
+			t.Errorf("CSS lacks %s", want)
+		}
+	}
+}
 
 // The chroma styles of the light and dark palettes.
 const (
