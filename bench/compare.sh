@@ -87,10 +87,18 @@ ours_check=("$tmp/runbooks" check --src "$tmp/tree")
 ours_small=("$tmp/runbooks" build --src runbooks --out "$tmp/small")
 ours_small_cold=("$tmp/runbooks" build --src runbooks --out "$tmp/small" --no-cache)
 
-# clean PATH... removes what an earlier run left, then waits for the disk to
-# take the removal in, so that neither tool pays for the other's deletes.
+# clean PATH... moves what an earlier run left into $tmp/trash, deleted on
+# exit: removing 50,000 files keeps a disk mounted with discard busy long
+# after rm and even sync return, and whichever tool ran next paid for it.
+mkdir "$tmp/trash"
+trashed=0
 clean() {
-	rm -rf "$@"
+	local p
+	for p in "$@"; do
+		[[ -e $p ]] || continue
+		trashed=$((trashed + 1))
+		mv "$p" "$tmp/trash/$trashed"
+	done
 	sync
 }
 
