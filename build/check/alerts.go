@@ -47,9 +47,10 @@ func Alerts(in Input, rules []alertrules.Rule) []diag.Problem {
 		}
 	}
 	for _, p := range in.Pages {
-		for _, a := range p.Meta.Alerts {
+		for i, a := range p.Meta.Alerts {
 			if !defined[strings.ToLower(a)] {
-				probs = append(probs, diag.Warnf(p.Path, 1, 1, "alert-not-in-rules",
+				at := p.Meta.AlertAt(i)
+				probs = append(probs, diag.Warnf(p.Path, at.Line, at.Col, "alert-not-in-rules",
 					"alert %s is listed in alerts: but no alerting rule defines it", a))
 			}
 		}

@@ -79,12 +79,12 @@ func TestAlerts(t *testing.T) {
 		`rules.yml:24:24 error alert-runbook-url "https://runbooks.example.com/ops/db/pool/#diagnose" => https://runbooks.example.com/ops/db/pool/#diagnosis`,
 		`rules.yml:28:16 warning alert-without-runbook "NoURL"`,
 		`rules.yml:30:16 warning alert-without-runbook "ApiLatency" => runbook_url: https://runbooks.example.com/ops/alerts/apilatency/`,
-		`db/pool.md:1:1 warning alert-not-in-rules`,
+		`db/pool.md:9:5 warning alert-not-in-rules`,
 	})
 	want := map[string]string{
 		"rules.yml:15": `runbook_url of alert DatabaseSlow: no runbook lists alert "databaseslow" in its alerts`,
 		"rules.yml:18": `runbook_url of alert DatabaseLocks: no page is published at /db/locks/`,
-		"db/pool.md:1": `alert DatabaseReplicaLag is listed in alerts: but no alerting rule defines it`,
+		"db/pool.md:9": `alert DatabaseReplicaLag is listed in alerts: but no alerting rule defines it`,
 	}
 	for _, p := range got {
 		if w, ok := want[p.File+":"+strconv.Itoa(p.Line)]; ok && p.Message != w {

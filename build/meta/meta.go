@@ -6,6 +6,7 @@ package meta
 import (
 	"bytes"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -195,7 +196,7 @@ func (p *parser) frontMatter(fm []byte, set *fieldSet) {
 			}
 		case "alerts":
 			f = fAlerts
-			m.Alerts = p.list(k.Value, v, fmLine)
+			m.Alerts, m.AlertsAt = p.list(k.Value, v, fmLine)
 		case "vars":
 			f = fVars
 			m.Vars = p.vars(v, fmLine)
@@ -242,12 +243,22 @@ func (p *parser) scalar(key string, v *yaml.Node, off int) (string, bool) {
 	return strings.TrimSpace(v.Value), true
 }
 
-func (p *parser) list(key string, v *yaml.Node, off int) []string {
+// list reads a list of names, given as a YAML sequence or as one string
+// of comma-separated names, with where each is written.
+func (p *parser) list(key string, v *yaml.Node, off int) ([]string, []page.Pos) {
 	switch v.Kind {
 	case yaml.ScalarNode:
-		return splitList(v.Value)
+		at := page.Pos{Line: off + v.Line, Col: v.Column}
+		switch {
+		case strings.Contains(v.Value, "\n") || v.Style&(yaml.LiteralStyle|yaml.FoldedStyle) != 0:
+			names, _ := splitList(v.Value, at)
+			return names, slices.Repeat([]page.Pos{at}, len(names))
+		}
+		at.Col += quoted(v)
+		return splitList(v.Value, at)
 	case yaml.SequenceNode:
 		var out []string
+		var at []page.Pos
 		for _, it := range v.Content {
 			it = aliased(it)
 			if it.Kind != yaml.ScalarNode {
@@ -256,12 +267,13 @@ func (p *parser) list(key string, v *yaml.Node, off int) []string {
 			}
 			if s := strings.TrimSpace(it.Value); s != "" {
 				out = append(out, s)
+				at = append(at, page.Pos{Line: off + it.Line, Col: it.Column + quoted(it)})
 			}
 		}
-		return out
+		return out, at
 	}
 	p.errorf(off+v.Line, v.Column, "front-matter", "%s must be a list of names", key)
-	return nil
+	return nil, nil
 }
 
 var varName = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
@@ -382,7 +394,7 @@ func (p *parser) templateLines(body []byte, bodyLine int) *fieldSet {
 			m.ReviewEvery = p.reviewEvery(val, line, col)
 		case "alerts":
 			f = fAlerts
-			m.Alerts = splitList(val)
+			m.Alerts, m.AlertsAt = splitList(val, page.Pos{Line: line, Col: col})
 		default:
 			continue
 		}
@@ -391,14 +403,29 @@ func (p *parser) templateLines(body []byte, bodyLine int) *fieldSet {
 	return set
 }
 
-func splitList(s string) []string {
-	var out []string
-	for _, a := range strings.Split(s, ",") {
-		if a = strings.Trim(strings.TrimSpace(a), "`"); a != "" {
-			out = append(out, a)
-		}
+// quoted returns 1 for a quoted scalar, whose text starts past the quote.
+func quoted(n *yaml.Node) int {
+	if n.Style&(yaml.SingleQuotedStyle|yaml.DoubleQuotedStyle) != 0 {
+		return 1
 	}
-	return out
+	return 0
+}
+
+// splitList splits a comma-separated list of names, each maybe in
+// backquotes, written from start on one line.
+func splitList(s string, start page.Pos) ([]string, []page.Pos) {
+	var out []string
+	var at []page.Pos
+	off := 0
+	for a := range strings.SplitSeq(s, ",") {
+		lead := len(a) - len(strings.TrimLeft(a, " \t`"))
+		if name := strings.Trim(strings.TrimSpace(a), "`"); name != "" {
+			out = append(out, name)
+			at = append(at, page.Pos{Line: start.Line, Col: start.Col + off + lead})
+		}
+		off += len(a) + 1
+	}
+	return out, at
 }
 
 // finish decides whether the page is a runbook and reports missing fields.

@@ -49,11 +49,25 @@ type Meta struct {
 	LastUpdated string // YYYY-MM-DD or ""
 	ReviewEvery int    // days
 	Alerts      []string
+	AlertsAt    []Pos // where each of Alerts is written
 	Vars        []Var
 
 	// LastUpdatedLine is the file line that gives last_updated, 0 when
 	// none does.
 	LastUpdatedLine int
+}
+
+// Pos is a position in a source file: line and column, 1-based, front
+// matter counted.
+type Pos struct{ Line, Col int }
+
+// AlertAt returns where the i'th of m.Alerts is written, or line 1 when
+// that is not known.
+func (m Meta) AlertAt(i int) Pos {
+	if i < len(m.AlertsAt) {
+		return m.AlertsAt[i]
+	}
+	return Pos{1, 1}
 }
 
 // IsRunbook reports whether the page is a runbook rather than a plain

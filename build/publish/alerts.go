@@ -54,9 +54,10 @@ func claims(pages []*page.Page) ([]Alert, []diag.Problem) {
 	var probs []diag.Problem
 	bySlug := map[string]Alert{}
 	for _, p := range pages {
-		for _, name := range p.Meta.Alerts {
+		for i, name := range p.Meta.Alerts {
+			at := p.Meta.AlertAt(i)
 			if !ValidAlertName(name) {
-				probs = append(probs, diag.Errorf(p.Path, 1, 1, "alert-name",
+				probs = append(probs, diag.Errorf(p.Path, at.Line, at.Col, "alert-name",
 					"alert name %q cannot be part of a URL: use letters, digits, \"_\", \".\" and \"-\", not starting with \".\"", name))
 				continue
 			}
@@ -66,13 +67,13 @@ func claims(pages []*page.Page) ([]Alert, []diag.Problem) {
 			case !ok:
 				bySlug[slug] = Alert{Name: name, Slug: slug, Page: p}
 			case first.Page == p:
-				probs = append(probs, diag.Warnf(p.Path, 1, 1, "duplicate-alert", "alert %q is listed twice", name))
+				probs = append(probs, diag.Warnf(p.Path, at.Line, at.Col, "duplicate-alert", "alert %q is listed twice", name))
 			default:
 				msg := fmt.Sprintf("alert %q is claimed by both %s and %s: an alert leads to exactly one runbook", name, first.Page.Path, p.Path)
 				if first.Name != name {
 					msg += fmt.Sprintf(" (%q and %q differ only by case, and alert names are matched ignoring case)", first.Name, name)
 				}
-				probs = append(probs, diag.Problem{File: p.Path, Line: 1, Col: 1, Severity: diag.Error, Rule: "duplicate-alert", Target: name, Message: msg})
+				probs = append(probs, diag.Problem{File: p.Path, Line: at.Line, Col: at.Col, Severity: diag.Error, Rule: "duplicate-alert", Target: name, Message: msg})
 			}
 		}
 	}

@@ -349,22 +349,22 @@ func TestCheck(t *testing.T) {
 			"a.md": runbook("A", "QueueStalled"),
 			"b.md": runbook("B", "QueueStalled"),
 		},
-		want: []string{`b.md:1:1: error: alert "QueueStalled" is claimed by both a.md and b.md`},
+		want: []string{`b.md:7:10: error: alert "QueueStalled" is claimed by both a.md and b.md`},
 	}, {
 		name: "names differ only by case",
 		files: map[string]string{
 			"ops/a.md": runbook("A", "QueueStalled"),
 			"b.md":     runbook("B", "queuestalled"),
 		},
-		want: []string{`ops/a.md:1:1: error: alert "QueueStalled" is claimed by both b.md and ops/a.md`, `differ only by case`},
+		want: []string{`ops/a.md:7:10: error: alert "QueueStalled" is claimed by both b.md and ops/a.md`, `differ only by case`},
 	}, {
 		name:  "not URL-safe",
 		files: map[string]string{"a.md": runbook("A", `"Queue/Stalled"`, `"Queue Stalled"`, "..", "Pool:Wait")},
 		want: []string{
-			`a.md:1:1: error: alert name "Queue/Stalled" cannot be part of a URL`,
-			`a.md:1:1: error: alert name "Queue Stalled" cannot be part of a URL`,
-			`a.md:1:1: error: alert name ".." cannot be part of a URL`,
-			`a.md:1:1: error: alert name "Pool:Wait" cannot be part of a URL`,
+			`a.md:7:11: error: alert name "Queue/Stalled" cannot be part of a URL`,
+			`a.md:7:28: error: alert name "Queue Stalled" cannot be part of a URL`,
+			`a.md:7:44: error: alert name ".." cannot be part of a URL`,
+			`a.md:7:48: error: alert name "Pool:Wait" cannot be part of a URL`,
 		},
 	}, {
 		name: "page at an alert URL",
@@ -376,7 +376,7 @@ func TestCheck(t *testing.T) {
 	}, {
 		name:  "listed twice in one runbook",
 		files: map[string]string{"a.md": runbook("A", "QueueStalled", "queueStalled")},
-		want:  []string{`a.md:1:1: warning: alert "queueStalled" is listed twice`},
+		want:  []string{`a.md:7:24: warning: alert "queueStalled" is listed twice`},
 	}}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
