@@ -50,8 +50,6 @@ command -v hugo >/dev/null || apt_install hugo
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/runbooks-bench.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
-# Our tool's persistent cache lives here, never in the user's cache.
-export XDG_CACHE_HOME="$tmp/xdg-cache"
 
 if [[ -n $bin ]]; then
 	cp "$bin" "$tmp/runbooks"
@@ -60,6 +58,9 @@ elif ! go build -o "$tmp/runbooks" ./cmd/runbooks; then
 	exit 1
 fi
 go build -o "$tmp/gen" ./bench/gen
+# Our tool's persistent cache lives here, never in the user's cache. Set
+# after building, so that go build still uses the user's build cache.
+export XDG_CACHE_HOME="$tmp/xdg-cache"
 "$tmp/gen" -n "$n" -o "$tmp/tree" $repeat
 # Hugo writes resources/ and lock files into its site folder: use a copy.
 cp -r bench/hugo "$tmp/hugo-site"
