@@ -249,8 +249,8 @@ func (p *parser) list(key string, v *yaml.Node, off int) ([]string, []page.Pos) 
 	switch v.Kind {
 	case yaml.ScalarNode:
 		at := page.Pos{Line: off + v.Line, Col: v.Column}
-		switch {
-		case strings.Contains(v.Value, "\n") || v.Style&(yaml.LiteralStyle|yaml.FoldedStyle) != 0:
+		if strings.Contains(v.Value, "\n") || v.Style&(yaml.LiteralStyle|yaml.FoldedStyle) != 0 {
+			// Offsets within a multi-line value are not columns.
 			names, _ := splitList(v.Value, at)
 			return names, slices.Repeat([]page.Pos{at}, len(names))
 		}
