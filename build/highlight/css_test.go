@@ -24,7 +24,7 @@ var update = flag.Bool("update", false, "rewrite theme/static/chroma.css")
 const cssFile = "../../theme/static/chroma.css"
 
 func TestChromaCSSIsCurrent(t *testing.T) {
-	want := CSS()
+	want := chromaCSS()
 	if *update {
 		if err := os.WriteFile(cssFile, want, 0o644); err != nil {
 			t.Fatal(err)
@@ -35,12 +35,12 @@ func TestChromaCSSIsCurrent(t *testing.T) {
 		t.Fatal(err)
 	}
 	if !bytes.Equal(got, want) {
-		t.Errorf("%s is not what chroma's %s and %s styles give; run go test ./build/highlight -run TestChromaCSS -update", cssFile, LightStyle, DarkStyle)
+		t.Errorf("%s is not what chroma's %s and %s styles give; run go test ./build/highlight -run TestChromaCSS -update", cssFile, lightStyle, darkStyle)
 	}
 }
 
 func TestCSSHasBothPalettes(t *testing.T) {
-	css := string(CSS())
+	css := string(chromaCSS())
 	for _, want := range []string{
 		`html:not([data-theme="dark"]) .chroma .k`,
 		"@media (prefers-color-scheme: dark)",
@@ -55,32 +55,32 @@ func TestCSSHasBothPalettes(t *testing.T) {
 
 // The chroma styles of the light and dark palettes.
 const (
-	LightStyle = "github"
-	DarkStyle  = "github-dark"
+	lightStyle = "github"
+	darkStyle  = "github-dark"
 )
 
 func style(dark bool) *chroma.Style {
 	if dark {
-		return styles.Get(DarkStyle)
+		return styles.Get(darkStyle)
 	}
-	return styles.Get(LightStyle)
+	return styles.Get(lightStyle)
 }
 
 // selector matches the start of each rule chroma writes: "/* c */ .chroma .k {".
 var selector = regexp.MustCompile(`(?m)^(/\*[^*]*\*/ )?\.(chroma|bg)\b`)
 
-// CSS returns the stylesheet for highlighted code: each palette applies
+// chromaCSS returns the stylesheet for highlighted code: each palette applies
 // under its prefers-color-scheme unless the reader chose the other one, or
 // when the reader chose it (html[data-theme]). Exactly one palette applies
 // at a time: a class that only the light style colours must not keep its
 // light colour on a dark page.
-func CSS() []byte {
+func chromaCSS() []byte {
 	f := chtml.New(chtml.WithClasses(true))
 	var light, dark bytes.Buffer
 	_ = f.WriteCSS(&light, style(false))
 	_ = f.WriteCSS(&dark, style(true))
 	var b bytes.Buffer
-	b.WriteString("/* Syntax highlighting: chroma " + LightStyle + " and " + DarkStyle + ". */\n")
+	b.WriteString("/* Syntax highlighting: chroma " + lightStyle + " and " + darkStyle + ". */\n")
 	b.WriteString("@media (prefers-color-scheme: light) {\n")
 	b.Write(scope(light.Bytes(), `html:not([data-theme="dark"])`))
 	b.WriteString("}\n")
