@@ -14,7 +14,6 @@ import (
 
 	"github.com/alecthomas/chroma/v2"
 	chtml "github.com/alecthomas/chroma/v2/formatters/html"
-	"github.com/alecthomas/chroma/v2/lexers"
 )
 
 // Limits beyond which a block is shown as plain text: chroma's regexp lexers
@@ -65,6 +64,8 @@ type Highlighter struct {
 	style     *chroma.Style // unused by class output, but Format wants one
 	store     *Store        // may be nil
 
+	registry *chroma.LexerRegistry // chroma's lexers, in a faster loop
+
 	mu      sync.Mutex
 	lexers  map[string]chroma.Lexer // misses cached as nil
 	blocks  map[key]*entry
@@ -95,6 +96,7 @@ func New(store *Store) *Highlighter {
 		formatter: chtml.New(chtml.WithClasses(true), chtml.PreventSurroundingPre(true), chtml.TabWidth(4)),
 		style:     chroma.MustNewStyle("classes", chroma.StyleEntries{}),
 		store:     store,
+		registry:  newRegistry(),
 		lexers:    map[string]chroma.Lexer{},
 		blocks:    map[key]*entry{},
 		lexTime:   MaxLexTime,
@@ -179,7 +181,7 @@ func (h *Highlighter) lexer(lang string) chroma.Lexer {
 	defer h.mu.Unlock()
 	l, ok := h.lexers[lang]
 	if !ok {
-		l = lexers.Get(lang)
+		l = h.registry.Get(lang)
 		h.lexers[lang] = l
 	}
 	return l
