@@ -10,10 +10,12 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/alecthomas/chroma/v2"
+	"github.com/alecthomas/chroma/v2/lexers"
 
 	"github.com/arcaapi/runbooks/bench/gentree"
 )
@@ -102,8 +104,8 @@ func tokens(l chroma.Lexer, text string) (toks []chroma.Token, err error) {
 
 var errSlow = errors.New("slow")
 
-// contentLanguages are the fence languages of runbooks: under -short only
-// their lexers are compared.
+// contentLanguages are the fence languages of runbooks: under -short and
+// under the race detector only their lexers are compared.
 var contentLanguages = []string{"bash", "console", "yaml", "json", "sql", "promql"}
 
 // TestRuleLexerMatchesChroma lexes chroma's own test corpus with every
@@ -111,8 +113,9 @@ var contentLanguages = []string{"bash", "console", "yaml", "json", "sql", "promq
 // ruleLexer, and wants the same tokens: each lexer's own samples, the code
 // blocks of this repository's runbooks and of a generated tree by their
 // language, the start of a few other languages' samples, and input that
-// ends mid-construct. Under -short (and so under the race detector in CI)
-// it compares only the lexers of contentLanguages.
+// ends mid-construct. Under -short, and under the race detector, which
+// would take two minutes over it and finds nothing in one goroutine, it
+// compares only the lexers of contentLanguages.
 func TestRuleLexerMatchesChroma(t *testing.T) {
 	samples := corpus(t, chromaTestdata(t))
 	blocks(t, filepath.Join("..", "..", "runbooks"), samples)
@@ -136,6 +139,7 @@ func TestRuleLexerMatchesChroma(t *testing.T) {
 	}
 	mixed = append(mixed, "", "\n", "x", "\r\n\r", `"unterminated`, "'", "/* open", "<<EOF\n", "\t \u00e9\u4e2d\U0001F600\n", "$(", "{[(\n")
 
+	short := testing.Short() || raceDetector
 	reg := newRegistry()
 	only := map[chroma.Lexer]bool{}
 	for _, lang := range contentLanguages {
@@ -144,7 +148,7 @@ func TestRuleLexerMatchesChroma(t *testing.T) {
 	fast, slow, own := 0, 0, 0
 	for _, l := range reg.Lexers {
 		rl, ok := l.(*ruleLexer)
-		if !ok || testing.Short() && !only[l] {
+		if !ok || short && !only[l] {
 			continue
 		}
 		cfg := rl.Config()
@@ -184,10 +188,10 @@ func TestRuleLexerMatchesChroma(t *testing.T) {
 		}
 	}
 	t.Logf("%d lexers run by ruleLexer (%d with their own samples), %d left to chroma", fast, own, slow)
-	if want := len(only); testing.Short() && fast < want {
+	if want := len(only); short && fast < want {
 		t.Errorf("only %d of the %d content lexers compared", fast, want)
 	}
-	if !testing.Short() && (fast < 250 || own < 150) {
+	if !short && (fast < 250 || own < 150) {
 		t.Errorf("only %d lexers compared, %d on their own samples", fast, own)
 	}
 }
@@ -197,4 +201,56 @@ func at(toks []chroma.Token, i int) any {
 		return toks[i]
 	}
 	return "end of tokens"
+}
+
+// TestConcurrentHighlightingMatchesChroma highlights the code blocks of a
+// generated tree from several goroutines with one new Highlighter, as a
+// build does, so the lexers are compiled while others wait for them, and
+// wants the HTML chroma's own lexers give.
+func TestConcurrentHighlightingMatchesChroma(t *testing.T) {
+	tree := filepath.Join(t.TempDir(), "tree")
+	if err := gentree.Generate(tree, gentree.Config{N: 30, Seed: 3}); err != nil {
+		t.Fatal(err)
+	}
+	samples := map[string][]string{}
+	blocks(t, tree, samples)
+	type block struct{ lang, code string }
+	var all []block
+	for _, lang := range contentLanguages {
+		for _, code := range samples[lang] {
+			all = append(all, block{lang, code})
+		}
+	}
+	if len(all) < 60 {
+		t.Fatalf("only %d blocks", len(all))
+	}
+	want := make([]string, len(all))
+	ref := New(nil)
+	for i, b := range all {
+		it, err := chroma.Coalesce(lexers.Get(b.lang)).Tokenise(nil, b.code)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var sb strings.Builder
+		if err := ref.formatter.Format(&sb, ref.style, it); err != nil {
+			t.Fatal(err)
+		}
+		want[i] = sb.String()
+	}
+	h := New(nil)
+	got := make([]string, len(all))
+	var wg sync.WaitGroup
+	for w := range 4 {
+		wg.Go(func() {
+			for i := w; i < len(all); i += 4 {
+				got[i], _ = h.Highlight(all[i].lang, []byte(all[i].code))
+			}
+		})
+	}
+	wg.Wait()
+	for i := range all {
+		if got[i] != want[i] {
+			t.Errorf("%s block %d: got %.200q, chroma gives %.200q", all[i].lang, i, got[i], want[i])
+		}
+	}
 }
