@@ -189,8 +189,15 @@ func (h *Highlighter) lexer(lang string) chroma.Lexer {
 
 // format highlights code, or returns it as escaped plain text, and false,
 // when lexing fails or takes longer than MaxLexTime.
-func (h *Highlighter) format(lexer chroma.Lexer, code []byte) (string, bool) {
+func (h *Highlighter) format(lexer chroma.Lexer, code []byte) (out string, ok bool) {
 	src := string(code)
+	defer func() {
+		// chroma's lexers panic on some input ("unknown state"); the
+		// block is then shown as it is.
+		if recover() != nil {
+			out, ok = html.EscapeString(src), false
+		}
+	}()
 	late := false
 	it, err := chroma.Coalesce(deadlineLexer{lexer, time.Now().Add(h.lexTime), &late}).Tokenise(nil, src)
 	if err != nil {

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/alecthomas/chroma/v2"
 )
 
 func TestHostileCodeFallsBackToPlainText(t *testing.T) {
@@ -92,5 +94,24 @@ func TestCorruptStoreIsIgnored(t *testing.T) {
 				t.Errorf("got %q, want highlighted code", got)
 			}
 		})
+	}
+}
+
+// TestPanickingLexerFallsBackToPlainText: some of chroma's lexers panic on
+// some input; the block is shown as it is and the build goes on.
+func TestPanickingLexerFallsBackToPlainText(t *testing.T) {
+	broken := chroma.MustNewLexer(&chroma.Config{Name: "broken"}, func() chroma.Rules {
+		return chroma.Rules{"root": {{Pattern: `x`, Type: chroma.Text, Mutator: chroma.Push("missing")}}}
+	})
+	h := New(nil)
+	h.lexers["broken"] = broken
+	code := "x<y>\n"
+	if got, _ := h.Highlight("broken", []byte(code)); got != html.EscapeString(code) {
+		t.Errorf("got %q, want the escaped plain text", got)
+	}
+	// The same lexer in the fast loop panics the same way.
+	h.lexers["broken"] = &ruleLexer{RegexLexer: broken}
+	if got, _ := h.Highlight("broken", []byte(code+" ")); got != html.EscapeString(code+" ") {
+		t.Errorf("fast loop: got %q, want the escaped plain text", got)
 	}
 }

@@ -59,9 +59,20 @@ type ruleLexer struct {
 	registry *chroma.LexerRegistry // where its emitters find other lexers
 
 	once   sync.Once
-	err    error                  // errUnsupported or a compile error: use chroma's loop
-	rules  chroma.CompiledRules   // after the compile-time mutators
-	states map[string][]*ruleInfo // rules by state
+	err    error                // errUnsupported or a compile error: use chroma's loop
+	rules  chroma.CompiledRules // after the compile-time mutators
+	flags  string               // chroma's flags for every pattern
+	states map[string]*state    // each compiled when first entered
+
+	mu    sync.Mutex // guards infos
+	infos map[*chroma.CompiledRule]*ruleInfo
+}
+
+// state is the rules of one state, compiled when a lexer first enters it:
+// most blocks use a few of a lexer's states.
+type state struct {
+	once  sync.Once
+	rules []*ruleInfo
 }
 
 // ruleInfo is what the loop knows of one rule.
@@ -83,9 +94,9 @@ func (rl *ruleLexer) SetRegistry(r *chroma.LexerRegistry) chroma.Lexer {
 	return rl
 }
 
-// compile compiles the rules as chroma does: the same patterns and flags,
-// the same match timeout, the same compile-time mutators (include,
-// combined) applied in the same order.
+// compile prepares the rules as chroma does: the same compile-time
+// mutators (include, combined) applied in the same order, the same flags;
+// state compiles the patterns.
 func (rl *ruleLexer) compile() error {
 	raw, err := rl.RegexLexer.Rules()
 	if err != nil {
@@ -115,23 +126,39 @@ func (rl *ruleLexer) compile() error {
 	if err := expand(rules); err != nil {
 		return err
 	}
-	infos := map[*chroma.CompiledRule]*ruleInfo{}
-	states := map[string][]*ruleInfo{}
-	for state, rs := range rules {
-		states[state] = make([]*ruleInfo, len(rs))
-		for i, r := range rs {
-			info, ok := infos[r]
-			if !ok {
-				if info, err = compileRule(r, flags); err != nil {
-					return fmt.Errorf("%s: %s.%d: %w", cfg.Name, state, i, err)
-				}
-				infos[r] = info
-			}
-			states[state][i] = info
-		}
+	rl.rules, rl.flags = rules, flags
+	rl.states = make(map[string]*state, len(rules))
+	for name := range rules {
+		rl.states[name] = &state{}
 	}
-	rl.rules, rl.states = rules, states
+	rl.infos = map[*chroma.CompiledRule]*ruleInfo{}
 	return nil
+}
+
+// state returns the compiled rules of the named state.
+func (rl *ruleLexer) state(name string) ([]*ruleInfo, bool) {
+	st, ok := rl.states[name]
+	if !ok {
+		return nil, false
+	}
+	st.once.Do(func() {
+		rl.mu.Lock()
+		defer rl.mu.Unlock()
+		st.rules = make([]*ruleInfo, len(rl.rules[name]))
+		for i, r := range rl.rules[name] {
+			info, ok := rl.infos[r]
+			if !ok {
+				var err error
+				if info, err = compileRule(r, rl.flags); err != nil {
+					// chroma compiled the same pattern when asked for its rules.
+					panic(fmt.Sprintf("%s: %s.%d: %v", rl.Config().Name, name, i, err))
+				}
+				rl.infos[r] = info
+			}
+			st.rules[i] = info
+		}
+	})
+	return st.rules, true
 }
 
 // expand applies the compile-time mutators, restarting after each as
@@ -215,9 +242,9 @@ func (rl *ruleLexer) Tokenise(options *chroma.TokeniseOptions, text string) (chr
 	}
 	runes := []rune(text)
 	l := &lexing{
-		states: rl.states,
-		root:   options.State,
-		end:    len(runes),
+		rl:   rl,
+		root: options.State,
+		end:  len(runes),
 		state: &chroma.LexerState{
 			Registry:       rl.registry,
 			Lexer:          rl.RegexLexer,
@@ -236,7 +263,7 @@ func (rl *ruleLexer) Tokenise(options *chroma.TokeniseOptions, text string) (chr
 
 // lexing is one run of a ruleLexer.
 type lexing struct {
-	states    map[string][]*ruleInfo
+	rl        *ruleLexer
 	state     *chroma.LexerState
 	root      string
 	end       int
@@ -257,7 +284,7 @@ func (l *lexing) next() chroma.Token {
 			return t
 		}
 		s.State = s.Stack[len(s.Stack)-1]
-		rules, ok := l.states[s.State]
+		rules, ok := l.rl.state(s.State)
 		if !ok {
 			panic("unknown state " + s.State)
 		}
