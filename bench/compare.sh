@@ -88,9 +88,31 @@ ours_check=("$tmp/runbooks" check --src "$tmp/tree")
 ours_small=("$tmp/runbooks" build --src runbooks --out "$tmp/small")
 ours_small_cold=("$tmp/runbooks" build --src runbooks --out "$tmp/small" --no-cache)
 
+# settle waits, up to two minutes, until the disk holding $tmp is quiet:
+# fewer than 20 writes and discards in two seconds. Deleting a tree of
+# 50,000 files keeps a disk mounted with discard busy for minutes after rm
+# and even sync return (another run of this script deletes its trash when
+# it exits), and the next timed run would pay for it. Where the disk is
+# not in /proc/diskstats (device-mapper names, containers), it only syncs.
+disk=$(basename "$(df --output=source "$tmp" | tail -n 1)")
+disk_ops() { awk -v d="$disk" '$3 == d { print $8 + $15 }' /proc/diskstats 2>/dev/null; }
+settle() {
+	sync
+	local before now i
+	before=$(disk_ops)
+	[[ -n $before ]] || return 0
+	for ((i = 0; i < 60; i++)); do
+		sleep 2
+		now=$(disk_ops)
+		((now - before < 20)) && return 0
+		before=$now
+	done
+	echo "compare.sh: $disk still busy after two minutes; timing anyway" >&2
+}
+
 # clean PATH... moves what an earlier run left into $tmp/trash, deleted on
-# exit: removing 50,000 files keeps a disk mounted with discard busy long
-# after rm and even sync return, and whichever tool ran next paid for it.
+# exit, rather than deleting it between timed runs, and waits for the disk
+# to settle.
 mkdir "$tmp/trash"
 trashed=0
 clean() {
@@ -100,7 +122,7 @@ clean() {
 		trashed=$((trashed + 1))
 		mv "$p" "$tmp/trash/$trashed"
 	done
-	sync
+	settle
 }
 
 for ((i = 1; i <= pairs; i++)); do
