@@ -89,11 +89,12 @@ ours_small=("$tmp/runbooks" build --src runbooks --out "$tmp/small")
 ours_small_cold=("$tmp/runbooks" build --src runbooks --out "$tmp/small" --no-cache)
 
 # settle waits, up to two minutes, until the disk holding $tmp is quiet:
-# fewer than 20 writes and discards in two seconds. Deleting a tree of
-# 50,000 files keeps a disk mounted with discard busy for minutes after rm
-# and even sync return (another run of this script deletes its trash when
-# it exits), and the next timed run would pay for it. Where the disk is
-# not in /proc/diskstats (device-mapper names, containers), it only syncs.
+# fewer than 20 writes and discards in two seconds. Every timed run of the
+# large tree waits for it. Deleting a tree of 50,000 files keeps a disk
+# mounted with discard busy for minutes after rm and even sync return
+# (another run of this script deletes its trash when it exits), and the
+# next timed run would pay for it. Where the disk is not in
+# /proc/diskstats (device-mapper names, containers), it only syncs.
 disk=$(basename "$(df --output=source "$tmp" | tail -n 1)")
 disk_ops() { awk -v d="$disk" '$3 == d { print $8 + $15 }' /proc/diskstats 2>/dev/null; }
 settle() {
@@ -146,13 +147,13 @@ echo "second builds and rebuilds..." >&2
 for ((i = 1; i <= pairs; i++)); do
 	clean "$tmp/out-warm" "$tmp/.runbooks-prev-out-warm" "$XDG_CACHE_HOME"
 	timed fill "${ours_warm[@]}" # the first build: fills the caches; not reported
-	sync
+	settle
 	timed warm "${ours_warm[@]}" # nothing changed
 	edit
-	sync
+	settle
 	timed edit1 "${ours_warm[@]}" # one page edited: no spare folder yet, so a whole tree is made
 	edit
-	sync
+	settle
 	timed edit2 "${ours_warm[@]}" # another page edited: the spare folder is rewritten
 	clean "$tmp/out-warm" "$tmp/.runbooks-prev-out-warm"
 	timed fresh "${ours_warm[@]}" # caches full, no output folder: a CI job restoring its cache
@@ -160,7 +161,7 @@ done
 
 echo "check..." >&2
 for ((i = 1; i <= pairs; i++)); do
-	rm -rf "$XDG_CACHE_HOME"
+	clean "$XDG_CACHE_HOME"
 	timed check "${ours_check[@]}"
 done
 
