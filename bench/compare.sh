@@ -213,6 +213,10 @@ machine: $(nproc) CPUs${cpu:+, $cpu}; $(go version | awk '{ print $3 }')
 (E) runbooks/ tree, no cache  $(printf '%9s %8s %13s' "$small_cold_wall" "$small_cold_cpu" "$small_cold_rss")
 (E2) runbooks/ tree, caches   $(printf '%9s %8s %13s' "$small_wall" "$small_cpu" "$small_rss")
 
+each cold run, in order (wall, user and system seconds):
+  A: $(awk '{ printf "%s%s/%s/%s", (NR > 1 ? "  " : ""), $1, $2, $3 }' "$tmp/ours.times")
+  B: $(awk '{ printf "%s%s/%s/%s", (NR > 1 ? "  " : ""), $1, $2, $3 }' "$tmp/hugo.times")
+
 commands (TREE is the generated tree):
   A: runbooks build --src TREE --out OUT --no-cache            (OUT and the cache removed before each run)
   B: hugo --source bench/hugo --contentDir TREE --destination OUT --cacheDir CACHE --noBuildLock --quiet
