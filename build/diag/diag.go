@@ -65,15 +65,21 @@ func Count(ps []Problem) (errors, warnings int) {
 	return errors, warnings
 }
 
-// String formats the problem like a compiler: path:line:col: error: message.
-// The path is relative to the source root; Text prefixes the root.
+// String formats the problem like a compiler: path:line:col: error: message,
+// on one line, with control characters escaped (see Escape). The path is
+// relative to the source root; Text prefixes the root.
 func (p Problem) String() string {
-	s := fmt.Sprintf("%s:%d:%d: %s: %s", p.File, p.Line, p.Col, p.Severity, p.Message)
+	return fmt.Sprintf("%s:%d:%d: %s: %s", Escape(p.File), p.Line, p.Col, Escape(string(p.Severity)), p.text())
+}
+
+// text returns the message with its suggestion and rule, escaped.
+func (p Problem) text() string {
+	s := p.Message
 	if p.Suggestion != "" {
 		s += fmt.Sprintf(" (did you mean %q?)", p.Suggestion)
 	}
 	if p.Rule != "" {
 		s += " [" + p.Rule + "]"
 	}
-	return s
+	return Escape(s)
 }

@@ -65,15 +65,8 @@ func Write(w io.Writer, f Format, root string, ps []Problem, files int) error {
 		}{ps, sum})
 	case GitHub:
 		for _, p := range ps {
-			msg := p.Message
-			if p.Suggestion != "" {
-				msg += fmt.Sprintf(" (did you mean %q?)", p.Suggestion)
-			}
-			if p.Rule != "" {
-				msg += " [" + p.Rule + "]"
-			}
 			if _, err := fmt.Fprintf(w, "::%s file=%s,line=%d,col=%d,title=%s::%s\n",
-				p.Severity, ghProp(join(root, p.File)), p.Line, p.Col, ghProp("runbooks "+p.Rule), ghData(msg)); err != nil {
+				p.Severity, ghProp(Escape(join(root, p.File))), p.Line, p.Col, ghProp(Escape("runbooks "+p.Rule)), ghData(p.text())); err != nil {
 				return err
 			}
 		}

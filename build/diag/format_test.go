@@ -28,8 +28,7 @@ func write(t *testing.T, f diag.Format, root string, ps []diag.Problem, files in
 func TestText(t *testing.T) {
 	got := write(t, diag.Text, "runbooks", problems, 7)
 	want := `runbooks/x.md:12:5: error: broken link "y.md#z": no heading "z" in y.md (did you mean "y.md#zz"?) [broken-anchor]
-runbooks/db/pool, old.md:3:1: warning: review overdue: 100% late
-second line [review-overdue]
+runbooks/db/pool, old.md:3:1: warning: review overdue: 100% late\nsecond line [review-overdue]
 1 error, 1 warning in 7 files
 `
 	if got != want {
@@ -53,7 +52,7 @@ func TestGitHub(t *testing.T) {
 	want := "::error file=runbooks/x.md,line=12,col=5,title=runbooks broken-anchor::broken link \"y.md#z\": no heading \"z\" in y.md (did you mean \"y.md#zz\"?) [broken-anchor]\n" +
 		// Commas and colons in properties, and % and newlines anywhere,
 		// are escaped, or the annotation lands on the wrong file.
-		"::warning file=runbooks/db/pool%2C old.md,line=3,col=1,title=runbooks review-overdue::review overdue: 100%25 late%0Asecond line [review-overdue]\n" +
+		"::warning file=runbooks/db/pool%2C old.md,line=3,col=1,title=runbooks review-overdue::review overdue: 100%25 late\\nsecond line [review-overdue]\n" +
 		"1 error, 1 warning in 2 files\n"
 	if got != want {
 		t.Errorf("got:\n%s\nwant:\n%s", got, want)
@@ -120,5 +119,61 @@ func TestSort(t *testing.T) {
 	want := "a.md:2:3: : \na.md:2:7: : \na.md:10:1: : \nb.md:1:1: : "
 	if strings.Join(got, "\n") != want {
 		t.Errorf("order:\n%s", strings.Join(got, "\n"))
+	}
+}
+
+// TestTerminalEscapes feeds the outputs the payloads of a hostile link
+// target, decoded as the checks decode them: an OSC that retitles the
+// terminal and a clear screen, and a newline that fakes a clean summary
+// and then hides the real one. No control character may reach the
+// terminal or the GitHub log, and every problem stays on one line.
+func TestTerminalEscapes(t *testing.T) {
+	payloads := []string{
+		"\x1b]0;PWNED\x07\x1b[2J.md",
+		"\n0 errors, 0 warnings in 1 file\n\x1b[8m.md",
+		"\u202egnp.md", // a right-to-left override
+		"\x9b31m.md",   // a C1 CSI, as a rune
+		"x\x9b31m.md",  // and as a lone byte, which is not UTF-8
+		"\x7f\u2066\u2028.md",
+	}
+	var ps []diag.Problem
+	for _, p := range payloads {
+		ps = append(ps, diag.Problem{File: p, Line: 1, Col: 1, Severity: diag.Error, Rule: "broken-link", Target: p,
+			Message: "broken link \"" + p + "\": " + p + " does not exist", Suggestion: p})
+	}
+	for _, f := range []diag.Format{diag.Text, diag.GitHub} {
+		out := write(t, f, "runbooks\x1b[2J", ps, 1)
+		lines := strings.Split(strings.TrimSuffix(out, "\n"), "\n")
+		if len(lines) != len(ps)+1 || lines[len(lines)-1] != "6 errors, 0 warnings in 1 file" {
+			t.Errorf("%s: %d lines, want one a problem and the summary last:\n%s", f, len(lines), out)
+		}
+		for i, r := range out {
+			if r == '\n' || r == '\t' {
+				continue
+			}
+			if r < 0x20 || r == 0x7f || r >= 0x80 && r <= 0x9f || r == 0xfffd ||
+				r >= 0x202a && r <= 0x202e || r >= 0x2066 && r <= 0x2069 || r == 0x2028 {
+				t.Errorf("%s: %U at byte %d reaches the output:\n%q", f, r, i, out)
+			}
+		}
+		if !strings.Contains(out, `\x1b]0;PWNED\x07\x1b[2J.md`) || !strings.Contains(out, `\u202egnp.md`) || !strings.Contains(out, `x\x9b31m.md`) {
+			t.Errorf("%s: the escapes do not show what was there:\n%s", f, out)
+		}
+	}
+}
+
+func TestEscape(t *testing.T) {
+	for in, want := range map[string]string{
+		"plain/path.md":   "plain/path.md",
+		"tab\tkept":       "tab\tkept",
+		"café ünïcode 日本": "café ünïcode 日本",
+		"a\r\nb":          `a\r\nb`,
+		"\x00\x1b\x7f":    `\x00\x1b\x7f`,
+		"\u0085\u200f":    `\u0085\u200f`,
+		"\xff":            `\xff`,
+	} {
+		if got := diag.Escape(in); got != want {
+			t.Errorf("Escape(%q) = %q, want %q", in, got, want)
+		}
 	}
 }

@@ -137,7 +137,7 @@ func Run(ctx context.Context, opts Options) error {
 		Roots: roots,
 		Poll:  opts.Poll,
 		Quiet: opts.Quiet,
-		Warn:  func(err error) { fmt.Fprintf(opts.Stderr, "warning: %v\n", err) },
+		Warn:  func(err error) { fmt.Fprintf(opts.Stderr, "warning: %s\n", diag.Escape(err.Error())) },
 	})
 	if err != nil {
 		return err
@@ -422,9 +422,9 @@ func pagesOnly(paths []string) bool {
 func describe(src, theme []string) string {
 	all := append(append([]string{}, src...), theme...)
 	if len(all) > 3 {
-		return fmt.Sprintf("%s and %d more", strings.Join(all[:3], ", "), len(all)-3)
+		return fmt.Sprintf("%s and %d more", diag.Escape(strings.Join(all[:3], ", ")), len(all)-3)
 	}
-	return strings.Join(all, ", ")
+	return diag.Escape(strings.Join(all, ", "))
 }
 
 func since(t time.Time) time.Duration {

@@ -203,3 +203,23 @@ func TestCheckExternal(t *testing.T) {
 		t.Errorf("rerun: exit %d, %d new requests", code, requests.Load()-before)
 	}
 }
+
+// TestCheckTerminalEscapes checks a page whose links decode to terminal
+// escapes: the report must not retitle or clear the terminal, and a
+// decoded newline must not fake a clean summary before the real one.
+func TestCheckTerminalEscapes(t *testing.T) {
+	dir := fixture.Tree(t, map[string]string{
+		"runbooks/README.md": "# Home\n\n[x](%1b]0;PWNED%07%1b[2J.md)\n\n" +
+			"[y](%0a0%20errors,%200%20warnings%20in%201%20file%0a%1b[8m.md)\n",
+	})
+	for _, format := range []string{"text", "github"} {
+		code, out, _ := runCheckCmd(t, nil, "check", "--src", filepath.Join(dir, "runbooks"), "--format", format)
+		if code != 1 || strings.ContainsAny(out, "\x1b\x07\r") {
+			t.Errorf("%s: exit %d, control characters in the report:\n%q", format, code, out)
+		}
+		lines := strings.Split(strings.TrimSuffix(out, "\n"), "\n")
+		if len(lines) != 3 || lines[2] != "2 errors, 0 warnings in 1 file" || strings.HasPrefix(lines[1], "0 errors") {
+			t.Errorf("%s: want two problem lines and the real summary:\n%s", format, out)
+		}
+	}
+}

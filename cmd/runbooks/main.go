@@ -12,6 +12,8 @@ import (
 	"os/signal"
 	"runtime/debug"
 	"syscall"
+
+	"github.com/arcaapi/runbooks/build/diag"
 )
 
 // Exit codes.
@@ -101,11 +103,11 @@ func run(ctx context.Context, e env, args []string) int {
 			return exitOK
 		case errors.As(err, &ee):
 			if ee.err != nil && ee.err.Error() != "" {
-				fmt.Fprintf(e.stderr, "runbooks %s: %v\n", name, ee.err)
+				fmt.Fprintf(e.stderr, "runbooks %s: %s\n", name, diag.Escape(ee.err.Error()))
 			}
 			return ee.code
 		default:
-			fmt.Fprintf(e.stderr, "runbooks %s: %v\n", name, err)
+			fmt.Fprintf(e.stderr, "runbooks %s: %s\n", name, diag.Escape(err.Error()))
 			return exitUsage
 		}
 	}
