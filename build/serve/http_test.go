@@ -221,7 +221,7 @@ func TestEventClientsLeaveNothingBehind(t *testing.T) {
 				conn.SetDeadline(time.Now().Add(patience))
 				switch i % 3 {
 				case 0: // read the first event, then hang up
-					io.WriteString(conn, "GET /_live HTTP/1.1\r\nHost: x\r\n\r\n")
+					io.WriteString(conn, "GET /_live HTTP/1.1\r\nHost: "+addr+"\r\n\r\n")
 					r := bufio.NewReader(conn)
 					for {
 						line, err := r.ReadString('\n')
@@ -234,9 +234,9 @@ func TestEventClientsLeaveNothingBehind(t *testing.T) {
 						}
 					}
 				case 1: // hang up as soon as the request is sent
-					io.WriteString(conn, "GET /_live HTTP/1.1\r\nHost: x\r\n\r\n")
+					io.WriteString(conn, "GET /_live HTTP/1.1\r\nHost: "+addr+"\r\n\r\n")
 				case 2: // half-close: stop sending, then go away
-					io.WriteString(conn, "GET /_live HTTP/1.1\r\nHost: x\r\n\r\n")
+					io.WriteString(conn, "GET /_live HTTP/1.1\r\nHost: "+addr+"\r\n\r\n")
 					conn.(*net.TCPConn).CloseWrite()
 					conn.Read(make([]byte, 64))
 				}

@@ -74,6 +74,8 @@ type server struct {
 	opts    Options
 	cfg     build.Config
 	srcRoot string // the source folder, absolute
+	root    string // the source folder as /_problems shows it: never absolute
+	hosts   hostGuard
 	theme   string // the theme folder, absolute, or ""
 	src     fs.FS
 	hl      *highlight.Highlighter // one for the server's life: code is highlighted once
@@ -110,12 +112,14 @@ func Run(ctx context.Context, opts Options) error {
 	}
 	s := &server{opts: opts, cfg: opts.Config, hub: newHub(), epoch: fmt.Sprintf("%x", time.Now().UnixNano()), printed: "\x00"}
 	s.cfg.BaseURL = ""
+	s.hosts = newHostGuard(opts.Addr, opts.AllowRemote)
 	root, err := openSource(s.cfg.Src)
 	if err != nil {
 		return err
 	}
 	defer root.Close()
 	s.srcRoot, s.src = root.Name(), root.FS()
+	s.root = displayRoot(s.cfg.Src)
 	roots := []string{s.srcRoot}
 	if s.cfg.Theme != "" {
 		if s.theme, err = filepath.Abs(s.cfg.Theme); err != nil {
@@ -283,7 +287,7 @@ func (s *server) nextVersion() string {
 }
 
 func (s *server) setStatus(probs []diag.Problem, stale bool) {
-	s.status.Store(newStatus(s.snap.Load().version, s.cfg.Src, stale, probs, ""))
+	s.status.Store(newStatus(s.snap.Load().version, s.root, stale, s.redact(probs), ""))
 }
 
 // snapshot makes the next version of the served site, loading the theme
@@ -353,7 +357,7 @@ func (s *server) rebuild(ctx context.Context, b watch.Batch) {
 	// Browsers that connect from now on learn the new version; the
 	// problems follow once the checks have run.
 	old := s.status.Load()
-	s.status.Store(newStatus(snap.version, s.cfg.Src, false, old.Problems, old.problems))
+	s.status.Store(newStatus(snap.version, s.root, false, old.Problems, old.problems))
 	switch {
 	case len(srcChanged) == 0 && len(themeChanged) > 0 && cssOnly(themeChanged):
 		s.hub.send(message("css", jsonString(map[string]any{"version": snap.version, "assets": snap.css})))
