@@ -12,13 +12,22 @@ import (
 // disconnected; it reconnects by itself and catches up.
 const clientBuffer = 16
 
+// writeTimeout bounds how long one event may take to reach a browser. A
+// browser that stops reading fills its connection's buffers, and without
+// a deadline the write to it, and its goroutine and buffers, would wait
+// forever.
+const writeTimeout = 10 * time.Second
+
 // keepAlive is how often an idle event stream gets a comment, so that a
 // browser that went away without closing is noticed.
 const keepAlive = 15 * time.Second
 
 // hub sends Server-Sent Events to every connected browser. Sending never
-// blocks: a browser that does not keep up is dropped.
+// blocks: a browser that does not keep up, by more than clientBuffer
+// events or by writeTimeout on one of them, is dropped.
 type hub struct {
+	writeTimeout time.Duration
+
 	mu      sync.Mutex
 	clients map[chan []byte]bool
 	done    chan struct{} // closed on shutdown: every stream returns
@@ -26,7 +35,7 @@ type hub struct {
 }
 
 func newHub() *hub {
-	return &hub{clients: map[chan []byte]bool{}, done: make(chan struct{})}
+	return &hub{writeTimeout: writeTimeout, clients: map[chan []byte]bool{}, done: make(chan struct{})}
 }
 
 // message formats an event.
@@ -104,8 +113,18 @@ func (h *hub) serve(w http.ResponseWriter, r *http.Request, first []byte) {
 	if r.Method == http.MethodHead {
 		return
 	}
+	// The deadline of each write is set before it and cleared on the
+	// way out, so that a connection reused after the stream is not cut.
+	defer func() { _ = rc.SetWriteDeadline(time.Time{}) }()
+	send := func(msg []byte) bool {
+		_ = rc.SetWriteDeadline(time.Now().Add(h.writeTimeout))
+		if _, err := w.Write(msg); err != nil {
+			return false
+		}
+		return rc.Flush() == nil
+	}
 	// A browser reconnects a second after the stream ends.
-	if _, err := w.Write([]byte("retry: 1000\n\n")); err != nil {
+	if !send([]byte("retry: 1000\n\n")) {
 		return
 	}
 	tick := time.NewTicker(keepAlive)
@@ -125,10 +144,7 @@ func (h *hub) serve(w http.ResponseWriter, r *http.Request, first []byte) {
 		case <-tick.C:
 			msg = []byte(": keep-alive\n\n")
 		}
-		if _, err := w.Write(msg); err != nil {
-			return
-		}
-		if err := rc.Flush(); err != nil {
+		if !send(msg) {
 			return
 		}
 	}
