@@ -6,8 +6,9 @@
 // read on a phone. They check that nothing logs an error, breaks the policy
 // or reaches another host, and run axe-core for accessibility.
 //
-// The package holds tests only. The tests skip, saying why, when Chromium
-// is not installed (/usr/bin/chromium or chromium on PATH); the
+// The package holds tests only. Chromium is found and started by package
+// internal/browser: the tests skip, saying why, when it is not installed or
+// does not start, and fail instead with RUNBOOKS_REQUIRE_BROWSER=1; the
 // accessibility checks skip when axe-core is not installed (npm ci --prefix
 // e2e). Screenshots go to $RUNBOOKS_SCREENSHOTS, else to a temporary folder
 // whose path the tests log.

@@ -9,7 +9,6 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -17,6 +16,7 @@ import (
 	"time"
 
 	"github.com/arcaapi/runbooks/build"
+	chrome "github.com/arcaapi/runbooks/internal/browser"
 	"github.com/chromedp/cdproto/browser"
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/cdproto/log"
@@ -40,17 +40,6 @@ const cspListener = `document.addEventListener("securitypolicyviolation", e => c
 // buildDate is the build date of the test sites, so that "review overdue"
 // does not depend on the day the tests run.
 func buildDate() time.Time { return time.Date(2026, 11, 28, 0, 0, 0, 0, time.UTC) }
-
-// findChromium returns the path of Chromium, or "" when it is not installed.
-func findChromium() string {
-	if _, err := os.Stat("/usr/bin/chromium"); err == nil {
-		return "/usr/bin/chromium"
-	}
-	if p, err := exec.LookPath("chromium"); err == nil {
-		return p
-	}
-	return ""
-}
 
 // buildSite builds the runbook tree in src and returns the output folder.
 func buildSite(t testing.TB, src string) string {
@@ -87,42 +76,11 @@ func serve(t testing.TB, dir string) string {
 	return srv.URL
 }
 
-// startBrowser starts headless Chromium for the test, or skips the test
-// when Chromium is not installed.
+// startBrowser starts headless Chromium for the test, or skips (or, with
+// RUNBOOKS_REQUIRE_BROWSER=1, fails) the test when it cannot.
 func startBrowser(t *testing.T) context.Context {
 	t.Helper()
-	if testing.Short() {
-		t.Skip("browser tests skipped in -short mode")
-	}
-	path := findChromium()
-	if path == "" {
-		t.Skip("browser tests skipped: Chromium not found (no /usr/bin/chromium, no chromium on PATH); install Debian's chromium package to run them")
-	}
-	actx, cancel := chromedp.NewExecAllocator(context.Background(),
-		chromedp.ExecPath(path),
-		chromedp.Flag("headless", true),
-		chromedp.Flag("no-sandbox", true),
-		chromedp.Flag("disable-gpu", true),
-		chromedp.Flag("disable-quic", true),
-		chromedp.Flag("no-first-run", true),
-		chromedp.Flag("no-default-browser-check", true),
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.Flag("disable-dev-shm-usage", true),
-		chromedp.Flag("disable-background-timer-throttling", true),
-		chromedp.Flag("disable-renderer-backgrounding", true),
-		chromedp.Flag("hide-scrollbars", true),
-		chromedp.WindowSize(1280, 900),
-		chromedp.UserDataDir(t.TempDir()),
-	)
-	t.Cleanup(cancel)
-	ctx, cancelBrowser := chromedp.NewContext(actx)
-	t.Cleanup(cancelBrowser)
-	if err := chromedp.Do(ctx); err != nil {
-		t.Fatalf("start Chromium: %v", err)
-	}
-	return ctx
+	return chrome.Start(t)
 }
 
 // tab is a browser tab on a test site. It records what an engineer would

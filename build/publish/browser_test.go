@@ -7,7 +7,6 @@ import (
 	"net"
 	"net/http"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"runtime"
 	"strings"
@@ -17,6 +16,7 @@ import (
 
 	"github.com/arcaapi/runbooks/build"
 	"github.com/arcaapi/runbooks/build/publish"
+	"github.com/arcaapi/runbooks/internal/browser"
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 )
@@ -39,14 +39,7 @@ const canary = `<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><titl
 // page in Chromium: no page may break the Content-Security-Policy, log a
 // console error or throw.
 func TestBrowserCSP(t *testing.T) {
-	if testing.Short() {
-		t.Skip("browser test skipped in -short mode")
-	}
-	browser := findChromium()
-	if browser == "" {
-		t.Skip("browser test skipped: Chromium not found (no /usr/bin/chromium, no chromium on PATH); install it to run this test")
-	}
-
+	ctx := browser.Start(t) // tabs are opened from it
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -70,29 +63,6 @@ func TestBrowserCSP(t *testing.T) {
 	})}
 	go srv.Serve(ln)
 	t.Cleanup(func() { srv.Close() })
-
-	ctx, cancel := chromedp.NewExecAllocator(context.Background(),
-		chromedp.ExecPath(browser),
-		chromedp.Flag("headless", true),
-		chromedp.Flag("no-sandbox", true),
-		chromedp.Flag("disable-gpu", true),
-		chromedp.Flag("disable-quic", true),
-		chromedp.Flag("no-first-run", true),
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		// Tabs in the background keep full speed: the test uses several.
-		chromedp.Flag("disable-background-timer-throttling", true),
-		chromedp.Flag("disable-backgrounding-occluded-windows", true),
-		chromedp.Flag("disable-renderer-backgrounding", true),
-		chromedp.UserDataDir(t.TempDir()),
-	)
-	defer cancel()
-	ctx, cancelBrowser := chromedp.NewContext(ctx)
-	defer cancelBrowser()
-	if err := chromedp.Do(ctx); err != nil { // start the browser; tabs are opened from it
-		t.Fatalf("start Chromium: %v", err)
-	}
 
 	// The canary proves the listener works: without it a silent browser
 	// would pass every page.
@@ -166,17 +136,6 @@ func TestBrowserCSP(t *testing.T) {
 		}
 	}
 	t.Logf("visited %d pages", len(visits))
-}
-
-// findChromium returns the path of Chromium, or "" when there is none.
-func findChromium() string {
-	if p, err := exec.LookPath("chromium"); err == nil {
-		return p
-	}
-	if _, err := os.Stat("/usr/bin/chromium"); err == nil {
-		return "/usr/bin/chromium"
-	}
-	return ""
 }
 
 // buildForBrowser builds the repository's runbooks for baseURL.

@@ -3,13 +3,14 @@ package serve
 import (
 	"context"
 	"fmt"
-	"github.com/arcaapi/runbooks/internal/fixture"
 	"maps"
-	"os/exec"
 	"slices"
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/arcaapi/runbooks/internal/browser"
+	"github.com/arcaapi/runbooks/internal/fixture"
 
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/log"
@@ -17,46 +18,11 @@ import (
 	"github.com/chromedp/chromedp"
 )
 
-// chromium returns the path of a Chromium to drive, or skips the test.
-func chromium(t *testing.T) string {
+// startBrowser starts a headless Chromium for the test and returns its
+// context, or skips the test as the browser package's policy says.
+func startBrowser(t *testing.T) context.Context {
 	t.Helper()
-	for _, name := range []string{"/usr/bin/chromium", "chromium", "chromium-browser"} {
-		if p, err := exec.LookPath(name); err == nil {
-			return p
-		}
-	}
-	t.Skip("skipping the browser test: Chromium is not installed (apt-get install chromium)")
-	return ""
-}
-
-// browser starts a headless Chromium for the test and returns its context.
-func browser(t *testing.T) context.Context {
-	t.Helper()
-	path := chromium(t)
-	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(),
-		chromedp.ExecPath(path),
-		chromedp.Headless,
-		chromedp.NoSandbox,
-		chromedp.DisableGPU,
-		chromedp.NoFirstRun,
-		chromedp.NoDefaultBrowserCheck,
-		chromedp.Flag("disable-quic", true),
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.Flag("disable-dev-shm-usage", true),
-		chromedp.WindowSize(1024, 700),
-		chromedp.UserDataDir(t.TempDir()),
-	)
-	ctx, cancelCtx := chromedp.NewContext(actx)
-	t.Cleanup(func() {
-		cancelCtx()
-		cancelAlloc()
-	})
-	if err := chromedp.Do(ctx); err != nil {
-		t.Skipf("skipping the browser test: Chromium does not start: %v", err)
-	}
-	return ctx
+	return browser.Start(t, chromedp.WindowSize(1024, 700))
 }
 
 // do runs browser actions, failing the test after a while.
@@ -120,7 +86,7 @@ func problemsIn(t *testing.T, ctx context.Context) func() []string {
 // the page at the same scroll position, a broken save shows the problems
 // over the last good page, and the fix clears them.
 func TestBrowserReloadsAndShowsProblems(t *testing.T) {
-	ctx := browser(t)
+	ctx := startBrowser(t)
 	var long strings.Builder
 	for i := range 80 {
 		fmt.Fprintf(&long, "Paragraph %d of a long page, long enough to scroll.\n\n", i)
@@ -174,7 +140,7 @@ func TestBrowserReloadsAndShowsProblems(t *testing.T) {
 // TestBrowserSwapsStylesheet checks that a stylesheet change in --theme
 // restyles the page without reloading it.
 func TestBrowserSwapsStylesheet(t *testing.T) {
-	ctx := browser(t)
+	ctx := startBrowser(t)
 	themeDir := t.TempDir()
 	fixture.Write(t, themeDir, map[string]string{"static/print.css": "body { margin: 0; }\n"})
 	p := startPreview(t, docs, func(o *Options) { o.Config.Theme = themeDir })
