@@ -213,3 +213,7 @@ func distance(a, b string, limit int) int {
 	}
 	return prev[len(b)]
 }
+
+// SuggestID returns the heading id of the page to that frag was probably
+// meant to name, or "" when none is close.
+func SuggestID(frag string, to *page.Page) string { return suggestID(frag, to) }

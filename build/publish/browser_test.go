@@ -2,6 +2,7 @@ package publish_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"iter"
 	"net"
@@ -15,6 +16,7 @@ import (
 	"time"
 
 	"github.com/arcaapi/runbooks/build"
+	"github.com/arcaapi/runbooks/build/alerts"
 	"github.com/arcaapi/runbooks/build/publish"
 	"github.com/arcaapi/runbooks/internal/browser"
 	"github.com/chromedp/cdproto/page"
@@ -59,6 +61,18 @@ func TestBrowserCSP(t *testing.T) {
 			fmt.Fprint(w, canary)
 			return
 		}
+		// As GitHub Pages does, a path with no file gets the site's 404
+		// page, which resolves alert URLs.
+		name := strings.TrimPrefix(r.URL.Path, prefix)
+		if strings.HasSuffix(name, "/") || name == "" {
+			name += "index.html"
+		}
+		if _, err := os.Stat(filepath.Join(out, filepath.FromSlash(name))); err != nil && strings.HasPrefix(r.URL.Path, prefix) {
+			w.Header().Set("Content-Type", "text/html; charset=utf-8")
+			w.WriteHeader(http.StatusNotFound)
+			_, _ = w.Write([]byte(readFile(t, filepath.Join(out, "404.html"))))
+			return
+		}
 		files.ServeHTTP(w, r)
 	})}
 	go srv.Serve(ln)
@@ -85,13 +99,16 @@ func TestBrowserCSP(t *testing.T) {
 		if !strings.HasSuffix(f, ".html") {
 			continue
 		}
-		p := prefix + strings.TrimSuffix(f, "index.html")
-		land := ""
-		if strings.HasPrefix(f, "alerts/") {
-			// The fallback page must land on the runbook the redirect names.
-			land = redirectTarget(t, out, p)
-		}
-		visits = append(visits, visit{p, land})
+		visits = append(visits, visit{prefix + strings.TrimSuffix(f, "index.html"), ""})
+	}
+	// No file stands at an alert URL: without _redirects, the 404 page
+	// must send the browser on to the runbook the redirect names, whatever
+	// the case of the name.
+	for _, a := range alertMap(t, out) {
+		land := redirectTarget(t, out, prefix+"alerts/"+strings.ToLower(a.Name)+"/")
+		visits = append(visits,
+			visit{prefix + "alerts/" + a.Name + "/", land},
+			visit{prefix + "alerts/" + strings.ToUpper(a.Name), land})
 	}
 	if len(visits) == 0 {
 		t.Fatal("no pages to visit")
@@ -136,6 +153,36 @@ func TestBrowserCSP(t *testing.T) {
 		}
 	}
 	t.Logf("visited %d pages", len(visits))
+
+	// An alert no runbook lists, misspelt: the 404 page says so and offers
+	// the closest runbook and a search for the name, never a bare 404.
+	lookup, err := newVisitor(ctx, origin)
+	if err != nil {
+		t.Fatalf("open a tab: %v", err)
+	}
+	defer lookup.close()
+	tctx, cancelLookup := context.WithTimeout(lookup.ctx, 20*time.Second)
+	defer cancelLookup()
+	var text, links string
+	if err = chromedp.Do(tctx,
+		chromedp.Navigate(origin+prefix+"alerts/ArcaWsfeUnavailabel/"),
+		chromedp.WaitVisible(chromedp.CSS("#alert-lookup.is-shown")),
+	); err != nil {
+		t.Fatalf("unknown alert: %v", err)
+	}
+	text, err = chromedp.Run(tctx, chromedp.Evaluate[string](`document.getElementById("alert-lookup").textContent`))
+	if err == nil {
+		links, err = chromedp.Run(tctx, chromedp.Evaluate[string](`[...document.querySelectorAll("#alert-lookup a")].map(a => new URL(a.href).pathname + new URL(a.href).search).join(" ")`))
+	}
+	if err != nil {
+		t.Fatalf("unknown alert: %v", err)
+	}
+	if !strings.Contains(text, "No runbook lists the alert ArcaWsfeUnavailabel") {
+		t.Errorf("unknown alert: the page says %q", text)
+	}
+	if !strings.Contains(links, prefix+"arca-api-down/") || !strings.Contains(links, "q=ArcaWsfeUnavailabel") {
+		t.Errorf("unknown alert: links %q, want the closest runbook (arca-api-down) and a search for the name", links)
+	}
 }
 
 // buildForBrowser builds the repository's runbooks for baseURL.
@@ -152,13 +199,26 @@ func buildForBrowser(t *testing.T, baseURL string) string {
 // redirectTarget returns where _redirects sends the request path from.
 func redirectTarget(t *testing.T, out, from string) string {
 	t.Helper()
-	for _, line := range strings.Split(readFile(t, filepath.Join(out, publish.RedirectsFile)), "\n") {
+	for _, line := range strings.Split(readFile(t, filepath.Join(out, alerts.RedirectsFile)), "\n") {
 		if f := strings.Fields(line); len(f) == 3 && f[0] == from {
 			return f[1]
 		}
 	}
 	t.Fatalf("no redirect from %s", from)
 	return ""
+}
+
+// alertMap reads the map of alerts the 404 page resolves alert URLs with.
+func alertMap(t *testing.T, out string) []alerts.MapEntry {
+	t.Helper()
+	var m struct{ Alerts []alerts.MapEntry }
+	if err := json.Unmarshal([]byte(readFile(t, filepath.Join(out, alerts.MapFile))), &m); err != nil {
+		t.Fatalf("%s: %v", alerts.MapFile, err)
+	}
+	if len(m.Alerts) == 0 {
+		t.Fatalf("%s lists no alerts", alerts.MapFile)
+	}
+	return m.Alerts
 }
 
 // visitor opens pages in a tab of its own and sorts what the browser said.
@@ -207,7 +267,7 @@ func (v *visitor) visit(p, land string) (report, error) {
 	if err != nil {
 		return r, err
 	}
-	if resp.Status != http.StatusOK {
+	if resp.Status != http.StatusOK && (land == "" || resp.Status != http.StatusNotFound) {
 		r.errors = append(r.errors, fmt.Sprintf("status %d", resp.Status))
 	}
 	if csp, _ := resp.Headers["Content-Security-Policy"].(string); !strings.Contains(csp, "default-src 'self'") {
@@ -242,6 +302,9 @@ func (v *visitor) visit(p, land string) (report, error) {
 		switch {
 		case strings.HasPrefix(m.Text, "securitypolicyviolation "), strings.Contains(m.Text, "Content Security Policy"):
 			r.violations = append(r.violations, s)
+		case land != "" && m.URL == v.origin+p && strings.Contains(m.Text, "status of 404"):
+			// The host answered the alert URL with its 404 page, as hosts
+			// without _redirects do; the page's script went on from there.
 		case m.Type == chromedp.ConsoleError, m.IsException():
 			r.errors = append(r.errors, s)
 		}

@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/BurntSushi/toml"
+	"github.com/arcaapi/runbooks/build/alerts"
 	"github.com/arcaapi/runbooks/build/publish"
 )
 
@@ -45,7 +46,7 @@ func TestNetlifyConfig(t *testing.T) {
 
 	// One source of truth: headers and redirects come from the build.
 	if len(cfg.Headers) > 0 || len(cfg.Redirects) > 0 {
-		t.Errorf("netlify.toml has [[headers]] or [[redirects]]: the build writes %s and %s; Netlify would merge the two", publish.HeadersFile, publish.RedirectsFile)
+		t.Errorf("netlify.toml has [[headers]] or [[redirects]]: the build writes %s and %s; Netlify would merge the two", publish.HeadersFile, alerts.RedirectsFile)
 	}
 
 	goMod := readFile(t, filepath.Join(repoRoot, "go.mod"))
@@ -116,7 +117,7 @@ func TestNetlifyConfig(t *testing.T) {
 	for _, p := range []string{"/", "/db/pool/", "/404.html"} {
 		checkSecurityHeaders(t, p, headersFor(rules, p))
 	}
-	if _, err := os.Stat(filepath.Join(published, publish.RedirectsFile)); err != nil {
+	if _, err := os.Stat(filepath.Join(published, alerts.RedirectsFile)); err != nil {
 		t.Errorf("no alert redirects in the published folder: %v", err)
 	}
 }

@@ -1,19 +1,23 @@
 // Package publish implements the files static hosting needs beside the
-// pages: alert URLs (redirect rules and fallback pages), response headers,
-// runbooks.json, sitemap.xml and robots.txt.
+// pages: alert URLs (redirect rules, the alert map and index), response
+// headers, runbooks.json, sitemap.xml and robots.txt.
 //
 // The same output works on every static host: Netlify and Cloudflare Pages
 // read _redirects and _headers; GitHub Pages, S3 and a plain web server
-// ignore them and serve the fallback pages.
+// ignore them and answer alert URLs with the 404 page, which resolves them
+// (package alerts).
 package publish
 
 import (
+	"bytes"
+	"fmt"
 	"io"
 	"net/url"
 	"slices"
 	"strings"
 	"time"
 
+	"github.com/arcaapi/runbooks/build/alerts"
 	"github.com/arcaapi/runbooks/build/diag"
 	"github.com/arcaapi/runbooks/build/link"
 	"github.com/arcaapi/runbooks/build/page"
@@ -21,9 +25,8 @@ import (
 
 // Renderer is what publishing needs of the theme.
 type Renderer interface {
-	// Alert renders the fallback page of an alert URL, sending the reader
-	// on to the runbook at the site path target.
-	Alert(w io.Writer, alert, target string) error
+	// Alerts renders the index of alerts: every alert and its runbook.
+	Alerts(w io.Writer, list []alerts.Alert) error
 	// Files returns the theme's static files as written to the site, CSS
 	// and JavaScript under fingerprinted names.
 	Files() []page.File
@@ -40,22 +43,31 @@ type Input struct {
 // Files returns the hosting files for the site, sorted by name. Alerts that
 // Check reports as errors are left out.
 func Files(in Input) ([]page.File, error) {
-	alerts, _ := claims(in.Pages)
-	fallback, err := fallbackPages(in.Renderer, alerts)
-	if err != nil {
-		return nil, err
-	}
 	index, err := indexJSON(in.Pages, in.Base, in.Now)
 	if err != nil {
 		return nil, err
 	}
-	files := append(fallback,
-		page.File{Name: HeadersFile, Data: headersFile(HeaderRules(in.Base, in.Renderer.Files()))},
-		page.File{Name: IndexFile, Data: index},
-		page.File{Name: "robots.txt", Data: robots(in.Base)},
-	)
-	if len(alerts) > 0 {
-		files = append(files, page.File{Name: RedirectsFile, Data: redirects(in.Base, alerts)})
+	files := []page.File{
+		{Name: HeadersFile, Data: headersFile(HeaderRules(in.Base, in.Renderer.Files()))},
+		{Name: IndexFile, Data: index},
+		{Name: "robots.txt", Data: robots(in.Base)},
+	}
+	claimed, _ := alerts.Claim(in.Pages)
+	if len(claimed) > 0 {
+		m, err := alerts.Map(claimed)
+		if err != nil {
+			return nil, err
+		}
+		files = append(files,
+			page.File{Name: alerts.RedirectsFile, Data: alerts.Redirects(in.Base, claimed)},
+			page.File{Name: alerts.MapFile, Data: m})
+		if !hasPageAt(in.Pages, alerts.Prefix) {
+			var buf bytes.Buffer
+			if err := in.Renderer.Alerts(&buf, claimed); err != nil {
+				return nil, fmt.Errorf("%s: %w", alerts.IndexPage, err)
+			}
+			files = append(files, page.File{Name: alerts.IndexPage, Data: buf.Bytes()})
+		}
 	}
 	if sm, ok, err := sitemap(in.Pages, in.Base); err != nil {
 		return nil, err
@@ -70,8 +82,18 @@ func Files(in Input) ([]page.File, error) {
 // names that cannot be part of a URL, two runbooks claiming the same alert,
 // and pages built at an alert's URL.
 func Check(pages []*page.Page) []diag.Problem {
-	_, probs := claims(pages)
+	_, probs := alerts.Claim(pages)
 	return probs
+}
+
+// hasPageAt reports whether a page of the site is built at the site path u.
+func hasPageAt(pages []*page.Page, u string) bool {
+	for _, p := range pages {
+		if p.URL == u {
+			return true
+		}
+	}
+	return false
 }
 
 // rootPath returns the path a browser requests for a site path: "db/pool/"

@@ -7,7 +7,6 @@ import (
 	"errors"
 	"maps"
 	"os"
-	"path"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -15,6 +14,7 @@ import (
 	"testing"
 
 	"github.com/arcaapi/runbooks/build"
+	"github.com/arcaapi/runbooks/build/alerts"
 	"github.com/arcaapi/runbooks/build/diag"
 	"github.com/arcaapi/runbooks/build/publish"
 )
@@ -43,7 +43,7 @@ func TestRedirects(t *testing.T) {
 	for _, b := range bases {
 		t.Run(b.name, func(t *testing.T) {
 			out := mustBuild(t, smallSite, b.baseURL)
-			text := readFile(t, filepath.Join(out, publish.RedirectsFile))
+			text := readFile(t, filepath.Join(out, alerts.RedirectsFile))
 			got := map[string]string{}
 			for i, line := range strings.Split(strings.TrimSuffix(text, "\n"), "\n") {
 				if strings.HasPrefix(line, "#") {
@@ -54,11 +54,8 @@ func TestRedirects(t *testing.T) {
 					t.Fatalf("_redirects:%d: %q: want from, to and status", i+1, line)
 				}
 				from, to, status := f[0], f[1], f[2]
-				if status != "301!" {
-					t.Errorf("_redirects:%d: status %q, want 301! (a permanent redirect, forced over the fallback page)", i+1, status)
-				}
-				if from != strings.ToLower(from) {
-					t.Errorf("_redirects:%d: %q is not lowercase", i+1, from)
+				if status != "301" {
+					t.Errorf("_redirects:%d: status %q, want 301 (permanent; nothing is published at an alert URL, so no \"!\" that Cloudflare Pages rejects)", i+1, status)
 				}
 				if !strings.HasPrefix(from, b.prefix+"alerts/") || !strings.HasPrefix(to, b.prefix) {
 					t.Errorf("_redirects:%d: %q: both paths must start with %s", i+1, line, b.prefix)
@@ -68,11 +65,15 @@ func TestRedirects(t *testing.T) {
 				}
 				got[from] = to
 			}
+			// In lowercase and as the runbook writes the name, with and
+			// without the slash; other spellings reach the 404 page.
 			want := map[string]string{}
 			for name, target := range fixtureAlerts {
-				from := b.prefix + "alerts/" + strings.ToLower(name)
-				want[from+"/"] = b.prefix + target
-				want[from] = b.prefix + target
+				for _, n := range []string{strings.ToLower(name), name} {
+					from := b.prefix + "alerts/" + n
+					want[from+"/"] = b.prefix + target
+					want[from] = b.prefix + target
+				}
 			}
 			if !maps.Equal(got, want) {
 				t.Errorf("redirects:\n got %v\nwant %v", got, want)
@@ -83,49 +84,75 @@ func TestRedirects(t *testing.T) {
 
 func TestRedirectsOnlyWithAlerts(t *testing.T) {
 	out := mustBuild(t, map[string]string{"README.md": "# Home\n"}, "")
-	if _, err := os.Stat(filepath.Join(out, publish.RedirectsFile)); !errors.Is(err, os.ErrNotExist) {
-		t.Errorf("a site without alerts has a %s file (err %v)", publish.RedirectsFile, err)
+	for _, name := range []string{alerts.RedirectsFile, alerts.MapFile, alerts.IndexPage} {
+		if _, err := os.Stat(filepath.Join(out, name)); !errors.Is(err, os.ErrNotExist) {
+			t.Errorf("a site without alerts has a %s file (err %v)", name, err)
+		}
+	}
+	if html := readFile(t, filepath.Join(out, "404.html")); strings.Contains(html, "list of alerts") {
+		t.Errorf("the 404 page of a site without alerts links to a list of alerts")
 	}
 }
 
-var (
-	metaRefresh = regexp.MustCompile(`<meta http-equiv="refresh" content="0; url=([^"]+)">`)
-	canonical   = regexp.MustCompile(`<link rel="canonical" href="([^"]+)">`)
-)
-
-func TestFallbackPages(t *testing.T) {
+// TestAlertFiles checks what makes alert URLs work where _redirects is not
+// read: no file at any alert URL (one map and one index instead of a
+// folder per alert), a map from every alert to its runbook, an index page
+// readable without script, and a 404 page whose links work at any depth
+// and that loads the script resolving the name.
+func TestAlertFiles(t *testing.T) {
+	var (
+		href   = regexp.MustCompile(`(?:href|src)="([^"]+)"`)
+		script = regexp.MustCompile(`<script src="([^"]*alerts\.[0-9a-f]+\.js)"`)
+	)
 	for _, b := range bases {
 		t.Run(b.name, func(t *testing.T) {
 			out := mustBuild(t, smallSite, b.baseURL)
+			entries, err := os.ReadDir(filepath.Join(out, "alerts"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			var names []string
+			for _, e := range entries {
+				names = append(names, e.Name())
+			}
+			if !slices.Equal(names, []string{"index.html", "index.json"}) {
+				t.Errorf("alerts/ holds %v, want only index.html and index.json", names)
+			}
+			var m struct{ Alerts []alerts.MapEntry }
+			if err := json.Unmarshal([]byte(readFile(t, filepath.Join(out, alerts.MapFile))), &m); err != nil {
+				t.Fatal(err)
+			}
+			got := map[string]string{}
+			for _, a := range m.Alerts {
+				got[a.Name] = a.URL
+				if a.Title == "" {
+					t.Errorf("%s: alert %s has no title", alerts.MapFile, a.Name)
+				}
+			}
+			if !maps.Equal(got, fixtureAlerts) {
+				t.Errorf("%s: %v, want %v", alerts.MapFile, got, fixtureAlerts)
+			}
+			index := readFile(t, filepath.Join(out, alerts.IndexPage))
 			for name, target := range fixtureAlerts {
-				u := "alerts/" + strings.ToLower(name) + "/"
-				html := readFile(t, filepath.Join(out, u, "index.html"))
-				refresh := metaRefresh.FindStringSubmatch(html)
-				canon := canonical.FindStringSubmatch(html)
-				if refresh == nil || canon == nil {
-					t.Fatalf("%s: no meta refresh or no canonical link:\n%s", u, html)
+				want := "../" + target + "index.html"
+				if b.baseURL != "" {
+					want = b.prefix + target
 				}
-				if !strings.Contains(html, `<a href="`+refresh[1]+`">`) {
-					t.Errorf("%s: no plain link to %s for browsers that do not follow the refresh", u, refresh[1])
+				if !strings.Contains(index, "<code>"+name+"</code></td><td><a href=\""+want+"\">") {
+					t.Errorf("%s: no row linking %s to %s", alerts.IndexPage, name, want)
 				}
-				if b.baseURL == "" {
-					// Relative: it must lead to the runbook's file from the
-					// alert page's folder, also when opened from disk.
-					file := path.Join(u, refresh[1])
-					if file != target+"index.html" {
-						t.Errorf("%s: refresh to %s leads to %s, want %sindex.html", u, refresh[1], file, target)
-					}
-					if canon[1] != refresh[1] {
-						t.Errorf("%s: canonical %s, want the runbook %s", u, canon[1], refresh[1])
-					}
-					continue
+			}
+			notFound := readFile(t, filepath.Join(out, "404.html"))
+			if script.FindStringSubmatch(notFound) == nil {
+				t.Errorf("404.html does not load the alert script")
+			}
+			for _, m := range href.FindAllStringSubmatch(notFound, -1) {
+				if u := m[1]; !strings.HasPrefix(u, b.prefix) && !strings.HasPrefix(u, "#") {
+					t.Errorf("404.html links to %q: it is served at any depth, so links must start at %s", u, b.prefix)
 				}
-				if refresh[1] != b.prefix+target {
-					t.Errorf("%s: refresh to %s, want %s", u, refresh[1], b.prefix+target)
-				}
-				if canon[1] != b.baseURL+target {
-					t.Errorf("%s: canonical %s, want %s", u, canon[1], b.baseURL+target)
-				}
+			}
+			if !strings.Contains(notFound, `href="`+b.prefix+`alerts/"`) {
+				t.Errorf("404.html does not link to the list of alerts at %salerts/", b.prefix)
 			}
 		})
 	}

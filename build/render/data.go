@@ -18,7 +18,17 @@ type Data struct {
 	Contents []TOCItem      // the same, H3 headings under their H2
 	Index    []Table        // the index page: every runbook by group
 	Group    *Table         // a group page: every page of the group
-	Redirect string         // alert pages: the runbook to go to
+	Alerts   []AlertRow     // the index of alerts
+
+	AlertsHref string // the 404 page: the index of alerts, "" when the site has none
+}
+
+// AlertRow is an alert on the index of alerts.
+type AlertRow struct {
+	Name     string // as the runbook writes it
+	Href     string // the runbook
+	Title    string // the runbook's title
+	Severity string
 }
 
 // SiteData describes the site, with hrefs written for the current page.

@@ -18,6 +18,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/arcaapi/runbooks/build/alerts"
 	"github.com/arcaapi/runbooks/build/link"
 	"github.com/arcaapi/runbooks/build/page"
 )
@@ -59,7 +60,7 @@ func LoadTheme(themeFS fs.FS) (*Theme, error) {
 	if err != nil {
 		return nil, fmt.Errorf("theme: %w", err)
 	}
-	for _, name := range []string{"page.html", "404.html", "alert.html", "search.html"} {
+	for _, name := range []string{"page.html", "404.html", "alerts.html", "search.html"} {
 		if tmpl.Lookup(name) == nil {
 			return nil, fmt.Errorf("theme: templates/%s is missing", name)
 		}
@@ -184,11 +185,21 @@ func (r *Renderer) Group(w io.Writer, g page.Group) error {
 	return r.exec(w, "page.html", d)
 }
 
-// NotFound renders the 404 page. It is served from any depth, so its links
-// are written from the site root.
+// NotFound renders the 404 page. Hosts serve it at any path, so its links
+// are written from the site root: the base path, or "/" when the base URL
+// is unknown (a host serves the site from its root). Its script resolves
+// alert URLs in any case (package alerts).
 func (r *Renderer) NotFound(w io.Writer) error {
+	if r.site.Base.Path == "" {
+		site := r.site
+		site.Base.Path = "/"
+		return New(r.Theme, site).NotFound(w)
+	}
 	d := r.data("")
 	d.Page = PageInfo{Title: "Page not found"}
+	if claimed, _ := alerts.Claim(r.site.Pages); len(claimed) > 0 && !r.hasPage(AlertsURL) {
+		d.AlertsHref = r.site.Base.Href("", AlertsURL)
+	}
 	nav, err := r.nav("", nil)
 	if err != nil {
 		return err
@@ -213,19 +224,37 @@ func (r *Renderer) Search(w io.Writer) error {
 	return r.exec(w, "search.html", d)
 }
 
-// Alert renders the fallback page of an alert URL that sends the reader on
-// to the runbook at target (a site path).
-func (r *Renderer) Alert(w io.Writer, alert, target string) error {
-	u := "alerts/" + strings.ToLower(alert) + "/"
-	d := r.data(u)
-	d.Page = PageInfo{Title: "Alert " + alert, URL: u}
-	d.Redirect = r.site.Base.Href(u, target)
-	if abs := r.site.Base.Abs(target); abs != "" {
-		d.Page.Canonical = abs
-	} else {
-		d.Page.Canonical = d.Redirect
+// hasPage reports whether a page of the site is built at the site path u.
+func (r *Renderer) hasPage(u string) bool {
+	for _, p := range r.site.Pages {
+		if p.URL == u {
+			return true
+		}
 	}
-	return r.exec(w, "alert.html", d)
+	return false
+}
+
+// AlertsURL is the site path of the index of alerts.
+const AlertsURL = alerts.Prefix
+
+// Alerts renders the index of alerts: each alert with the runbook it leads
+// to. Its script, like the 404 page's, sends a reader who came with an
+// alert name on to the runbook.
+func (r *Renderer) Alerts(w io.Writer, list []alerts.Alert) error {
+	d := r.data(AlertsURL)
+	d.Page = PageInfo{Title: "Alerts", URL: AlertsURL, Canonical: r.site.Base.Abs(AlertsURL)}
+	nav, err := r.nav(AlertsURL, nil)
+	if err != nil {
+		return err
+	}
+	d.Nav = nav
+	for _, a := range list {
+		d.Alerts = append(d.Alerts, AlertRow{
+			Name: a.Name, Href: r.site.Base.Href(AlertsURL, a.Page.URL),
+			Title: a.Page.Meta.Title, Severity: a.Page.Meta.Severity,
+		})
+	}
+	return r.exec(w, "alerts.html", d)
 }
 
 // exec renders the template name into w, or nothing into w if it fails.

@@ -10,6 +10,7 @@ import (
 
 	"github.com/arcaapi/runbooks/build"
 	"github.com/arcaapi/runbooks/build/alertrules"
+	"github.com/arcaapi/runbooks/build/alerts"
 	"github.com/arcaapi/runbooks/build/check"
 	"github.com/arcaapi/runbooks/build/diag"
 	"github.com/arcaapi/runbooks/build/external"
@@ -112,8 +113,8 @@ func checkAlertRules(cfg build.Config, site *build.Site, path string) ([]diag.Pr
 	if err != nil {
 		return nil, 0, fmt.Errorf("--base-url: %w", err)
 	}
-	in := check.Input{Pages: site.Pages, Assets: site.Tree.Assets, Dirs: site.Tree.Dirs, Now: site.Now, Base: base}
-	return append(probs, check.Alerts(in, rules)...), n, nil
+	in := alerts.RulesInput{Pages: site.Pages, Base: base, Rules: rules, SuggestID: check.SuggestID}
+	return append(probs, alerts.CheckRules(in)...), n, nil
 }
 
 // relTo returns the slash path of file relative to the folder dir, or

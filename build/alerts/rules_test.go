@@ -1,16 +1,26 @@
-package check_test
+package alerts_test
 
 import (
 	"context"
-	"github.com/arcaapi/runbooks/internal/fixture"
+	"fmt"
+	"slices"
 	"strconv"
 	"testing"
+	"time"
 
 	"github.com/arcaapi/runbooks/build"
 	"github.com/arcaapi/runbooks/build/alertrules"
+	"github.com/arcaapi/runbooks/build/alerts"
 	"github.com/arcaapi/runbooks/build/check"
+	"github.com/arcaapi/runbooks/build/diag"
 	"github.com/arcaapi/runbooks/build/link"
+	"github.com/arcaapi/runbooks/internal/fixture"
 )
+
+var buildDate = time.Date(2026, 6, 1, 12, 0, 0, 0, time.UTC)
+
+// sections are the sections an incident runbook must have.
+const sections = "\n## Symptoms\n## Impact\n## Prerequisites\n## Diagnosis\n## Resolution\n## Verification\n## Prevention\n## Related Runbooks\n"
 
 const alertRules = `groups:
   - name: api
@@ -49,33 +59,64 @@ const alertRules = `groups:
       - alert: Home
         annotations:
           runbook_url: https://runbooks.example.com/ops/
+      - alert: Listing
+        annotations:
+          runbook_url: https://runbooks.example.com/ops/alerts/
 `
 
-func TestAlerts(t *testing.T) {
+// short is a problem as one comparable line.
+func short(p diag.Problem) string {
+	s := fmt.Sprintf("%s:%d:%d %s %s", p.File, p.Line, p.Col, p.Severity, p.Rule)
+	if p.Target != "" {
+		s += fmt.Sprintf(" %q", p.Target)
+	}
+	if p.Suggestion != "" {
+		s += " => " + p.Suggestion
+	}
+	return s
+}
+
+func assertProblems(t *testing.T, got []diag.Problem, want []string) {
+	t.Helper()
+	var g []string
+	for _, p := range got {
+		g = append(g, short(p))
+	}
+	slices.Sort(g)
+	want = slices.Clone(want)
+	slices.Sort(want)
+	if !slices.Equal(g, want) {
+		t.Errorf("problems:\n got %q\nwant %q", g, want)
+	}
+}
+
+func TestCheckRules(t *testing.T) {
 	const base = "https://runbooks.example.com/ops/"
 	dir := fixture.Tree(t, map[string]string{
 		"README.md": "# Home\n",
 		"api-down.md": "---\ntitle: API down\nseverity: SEV1\ntype: incident\nowner: X\nlast_updated: 2026-05-01\n" +
-			"alerts: [ApiDown, ApiErrorsHigh, ApiLatency]\n---\n# API down\n" + allSections,
+			"alerts: [ApiDown, ApiErrorsHigh, ApiLatency]\n---\n# API down\n" + sections,
 		"db/pool.md": "---\ntitle: Pool\nseverity: SEV2\ntype: incident\nowner: X\nlast_updated: 2026-05-01\n" +
-			"alerts:\n  - DatabasePoolExhausted\n  - DatabaseReplicaLag\n---\n# Pool\n" + allSections,
+			"alerts:\n  - DatabasePoolExhausted\n  - DatabaseReplicaLag\n---\n# Pool\n" + sections,
 	})
 	res, err := build.Check(context.Background(), build.Config{Src: dir, Now: buildDate, BaseURL: base})
 	if err != nil {
 		t.Fatal(err)
 	}
-	assertProblems(t, res.Problems, nil)
+	if e, _ := diag.Count(res.Problems); e > 0 {
+		t.Fatalf("the site has errors: %v", res.Problems)
+	}
 	rules, probs := alertrules.Parse("rules.yml", []byte(alertRules))
 	if len(probs) > 0 {
 		t.Fatal(probs)
 	}
 	b, _ := link.NewBase(base)
-	in := check.Input{Pages: res.Site.Pages, Assets: res.Site.Tree.Assets, Dirs: res.Site.Tree.Dirs, Now: buildDate, Base: b}
-	got := check.Alerts(in, rules)
+	got := alerts.CheckRules(alerts.RulesInput{Pages: res.Site.Pages, Base: b, Rules: rules, SuggestID: check.SuggestID})
+	// ApiDownStaging's runbook_url spells the alert in another case: alert
+	// URLs are resolved ignoring case on every host, so it is not a problem.
 	assertProblems(t, got, []string{
 		`rules.yml:15:24 error alert-runbook-url "https://runbooks.example.com/ops/alerts/databaseslow/"`,
 		`rules.yml:18:24 error alert-runbook-url "https://runbooks.example.com/ops/db/locks/"`,
-		`rules.yml:21:24 error alert-runbook-url "https://runbooks.example.com/ops/alerts/ApiDown/" => https://runbooks.example.com/ops/alerts/apidown/`,
 		`rules.yml:24:24 error alert-runbook-url "https://runbooks.example.com/ops/db/pool/#diagnose" => https://runbooks.example.com/ops/db/pool/#diagnosis`,
 		`rules.yml:28:16 warning alert-without-runbook "NoURL"`,
 		`rules.yml:30:16 warning alert-without-runbook "ApiLatency" => runbook_url: https://runbooks.example.com/ops/alerts/apilatency/`,

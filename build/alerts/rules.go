@@ -1,4 +1,4 @@
-package check
+package alerts
 
 import (
 	"fmt"
@@ -8,33 +8,40 @@ import (
 
 	"github.com/arcaapi/runbooks/build/alertrules"
 	"github.com/arcaapi/runbooks/build/diag"
+	"github.com/arcaapi/runbooks/build/link"
 	"github.com/arcaapi/runbooks/build/page"
-	"github.com/arcaapi/runbooks/build/publish"
 )
 
-// Alerts checks the site against Prometheus alerting rules: every
-// runbook_url that points at the site (in.Base.URL) must lead to a page or
-// to the alert URL (publish.AlertURL) of an alert some runbook lists (an error at the
+// RulesInput is what checking alerting rules against a site needs.
+type RulesInput struct {
+	Pages []*page.Page // the site's pages
+	Base  link.Base    // runbook_url values under Base.URL point at this site
+	Rules []alertrules.Rule
+	// SuggestID returns the heading id of p closest to frag, or "".
+	SuggestID func(frag string, p *page.Page) string
+}
+
+// CheckRules checks the site against Prometheus alerting rules: every
+// runbook_url that points at the site must lead to a page, or to the URL
+// of an alert some runbook lists, in any case (an error at the
 // runbook_url); every alert a runbook lists should have a rule, and every
 // rule a runbook_url (warnings).
-func Alerts(in Input, rules []alertrules.Rule) []diag.Problem {
-	ix := newIndex(in)
-	owner := map[string]*page.Page{} // lowercase alert → the runbook that lists it
+func CheckRules(in RulesInput) []diag.Problem {
+	owner := Owners(in.Pages)
+	byURL := make(map[string]*page.Page, len(in.Pages))
 	for _, p := range in.Pages {
-		for _, a := range p.Meta.Alerts {
-			if _, ok := owner[strings.ToLower(a)]; !ok && publish.ValidAlertName(a) {
-				owner[strings.ToLower(a)] = p
-			}
+		if _, ok := byURL[p.URL]; !ok {
+			byURL[p.URL] = p
 		}
 	}
 	var probs []diag.Problem
 	defined := map[string]bool{}
-	for _, r := range rules {
+	for _, r := range in.Rules {
 		defined[strings.ToLower(r.Alert)] = true
 		if r.RunbookURL == "" {
 			sugg := ""
 			if owner[strings.ToLower(r.Alert)] != nil && in.Base.URL != "" {
-				sugg = "runbook_url: " + in.Base.URL + publish.AlertURL(r.Alert)
+				sugg = "runbook_url: " + in.Base.URL + URL(r.Alert)
 			}
 			probs = append(probs, diag.Problem{
 				File: r.File, Line: r.Line, Col: r.Col, Severity: diag.Warning, Rule: "alert-without-runbook",
@@ -42,7 +49,7 @@ func Alerts(in Input, rules []alertrules.Rule) []diag.Problem {
 			})
 			continue
 		}
-		if p, ok := ix.alertRule(r, owner); ok {
+		if p, ok := checkRunbookURL(in, r, owner, byURL); ok {
 			probs = append(probs, p)
 		}
 	}
@@ -62,9 +69,9 @@ func Alerts(in Input, rules []alertrules.Rule) []diag.Problem {
 // name: {{ $labels.alertname }}, {{ .Labels.alertname }}, with toLower.
 var alertName = regexp.MustCompile(`\{\{-?\s*(toLower\s+)?(?:\$labels|\.Labels)\.alertname\s*(\|\s*toLower\s*)?-?\}\}`)
 
-// alertRule checks the runbook_url of r.
-func (ix *index) alertRule(r alertrules.Rule, owner map[string]*page.Page) (diag.Problem, bool) {
-	base := ix.in.Base.URL
+// checkRunbookURL checks the runbook_url of r.
+func checkRunbookURL(in RulesInput, r alertrules.Rule, owner, byURL map[string]*page.Page) (diag.Problem, bool) {
+	base := in.Base.URL
 	raw := alertName.ReplaceAllStringFunc(r.RunbookURL, func(m string) string {
 		if strings.Contains(m, "toLower") {
 			return strings.ToLower(r.Alert)
@@ -83,7 +90,7 @@ func (ix *index) alertRule(r alertrules.Rule, owner map[string]*page.Page) (diag
 	}
 	own := "" // the alert URL of r's own alert, when a runbook lists it
 	if owner[strings.ToLower(r.Alert)] != nil {
-		own = base + publish.AlertURL(r.Alert)
+		own = base + URL(r.Alert)
 	}
 	rest := raw[len(base):]
 	frag := ""
@@ -97,27 +104,29 @@ func (ix *index) alertRule(r alertrules.Rule, owner map[string]*page.Page) (diag
 		rest = u
 	}
 	rest = strings.TrimSuffix(rest, "index.html")
-	if name, ok := strings.CutPrefix(rest, "alerts/"); ok {
+	if name, ok := strings.CutPrefix(rest, Prefix); ok && name != "" {
 		name = strings.TrimSuffix(name, "/")
-		switch {
-		case owner[strings.ToLower(name)] == nil:
+		if owner[strings.ToLower(name)] == nil {
 			return bad(own, "no runbook lists alert %q in its alerts", name)
-		case name != strings.ToLower(name):
-			return bad(base+publish.AlertURL(name), "alert URLs are lowercase and static hosting is case-sensitive")
 		}
-		return diag.Problem{}, false
+		return diag.Problem{}, false // any case leads to the runbook
 	}
-	p := ix.byURL(rest)
+	p := byURL[rest]
 	if p == nil && rest != "" && !strings.HasSuffix(rest, "/") {
-		p = ix.byURL(rest + "/")
+		p = byURL[rest+"/"]
+	}
+	if p == nil && rest == Prefix {
+		return diag.Problem{}, false // the index of alerts
 	}
 	if p == nil {
 		return bad(own, "no page is published at /%s", rest)
 	}
 	if frag != "" && !p.IDs[frag] {
 		sugg := own
-		if id := suggestID(frag, p); id != "" {
-			sugg = base + p.URL + "#" + id
+		if in.SuggestID != nil {
+			if id := in.SuggestID(frag, p); id != "" {
+				sugg = base + p.URL + "#" + id
+			}
 		}
 		return bad(sugg, "no heading %q in %s", frag, p.Path)
 	}
