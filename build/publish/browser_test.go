@@ -161,7 +161,7 @@ func TestBrowserCSP(t *testing.T) {
 		t.Fatalf("open a tab: %v", err)
 	}
 	defer lookup.close()
-	tctx, cancelLookup := context.WithTimeout(lookup.ctx, 20*time.Second)
+	tctx, cancelLookup := context.WithTimeout(lookup.ctx, 60*time.Second)
 	defer cancelLookup()
 	var text, links string
 	if err = chromedp.Do(tctx,
@@ -261,7 +261,8 @@ type report struct {
 // until the page settled.
 func (v *visitor) visit(p, land string) (report, error) {
 	var r report
-	ctx, cancel := context.WithTimeout(v.ctx, 20*time.Second)
+	// A ceiling for a stuck page on a loaded machine, not a speed limit.
+	ctx, cancel := context.WithTimeout(v.ctx, 60*time.Second)
 	defer cancel()
 	resp, err := chromedp.Run(ctx, chromedp.NavigateResponse(v.origin+p))
 	if err != nil {
