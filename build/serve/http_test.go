@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -306,5 +307,38 @@ func TestMissingSource(t *testing.T) {
 	err := Run(context.Background(), Options{Config: build.Config{Src: filepath.Join(t.TempDir(), "none")}, Addr: "127.0.0.1:0"})
 	if err == nil || !errors.Is(err, os.ErrNotExist) {
 		t.Errorf("Run on a missing folder: %v", err)
+	}
+}
+
+// TestAlertURLsUnderServe asks for an alert URL in cases no file has: the
+// preview answers with the site's 404 page, styled from any depth (its
+// links start at the root) and carrying the script that resolves the name
+// from the alert map, which the preview serves too.
+func TestAlertURLsUnderServe(t *testing.T) {
+	p := startPreview(t, map[string]string{
+		"README.md":  "# Home\n",
+		"db/pool.md": "---\ntitle: Pool\nalerts: [PgPoolExhausted]\n---\n\n# Pool\n",
+	})
+	style := regexp.MustCompile(`<link rel="stylesheet" href="(/assets/style\.[0-9a-f]+\.css)">`)
+	script := regexp.MustCompile(`<script src="(/assets/alerts\.[0-9a-f]+\.js)"`)
+	for _, target := range []string{"/alerts/PgPoolExhausted/", "/alerts/PGPOOLEXHAUSTED", "/alerts/pgpoolexhausted/index.html"} {
+		resp, body := rawGet(t, p.addr(), "GET", target)
+		if resp.StatusCode != http.StatusNotFound {
+			t.Errorf("GET %s: %d, want the 404 page", target, resp.StatusCode)
+		}
+		for _, re := range []*regexp.Regexp{style, script} {
+			m := re.FindStringSubmatch(body)
+			if m == nil {
+				t.Errorf("GET %s: the 404 page has no root-absolute %s", target, re)
+				continue
+			}
+			if r, _ := rawGet(t, p.addr(), "GET", m[1]); r.StatusCode != http.StatusOK {
+				t.Errorf("GET %s (from the 404 page at %s): %d", m[1], target, r.StatusCode)
+			}
+		}
+	}
+	resp, body := rawGet(t, p.addr(), "GET", "/alerts/index.json")
+	if resp.StatusCode != http.StatusOK || !strings.Contains(body, `"name":"PgPoolExhausted","url":"db/pool/"`) {
+		t.Errorf("GET /alerts/index.json: %d %s", resp.StatusCode, body)
 	}
 }
