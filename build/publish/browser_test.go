@@ -189,7 +189,7 @@ func TestBrowserCSP(t *testing.T) {
 func buildForBrowser(t *testing.T, baseURL string) string {
 	t.Helper()
 	out := filepath.Join(t.TempDir(), "public")
-	cfg := build.Config{Src: filepath.Join(repoRoot, "runbooks"), Out: out, BaseURL: baseURL, Now: now, NoCache: true}
+	cfg := build.Config{Src: filepath.Join("..", "..", "runbooks"), Out: out, BaseURL: baseURL, Now: now, NoCache: true}
 	if res, err := build.Build(context.Background(), cfg); err != nil {
 		t.Fatalf("build runbooks/: %v\n%v", err, res.Problems)
 	}
