@@ -56,6 +56,13 @@ type Options struct {
 	CacheFile   string        // JSON file of results kept between runs; "" for none
 	TTL         time.Duration // how long a cached result is trusted; 24h
 	UserAgent   string        // "runbooks-link-check/1"
+	// Deadline bounds the whole check, retries and waits included; links
+	// not checked by then are reported as such. 2m.
+	Deadline time.Duration
+	// AllowPrivate allows connections to loopback, private, link-local
+	// and other addresses that are not on the public internet, which are
+	// otherwise refused wherever a link or a redirect leads.
+	AllowPrivate bool
 
 	// For tests: the clock, how to wait, and the HTTP client.
 	Now    func() time.Time
@@ -77,6 +84,7 @@ func (o Options) withDefaults() Options {
 	o.MaxWait = cmpOr(o.MaxWait, time.Minute)
 	o.TTL = cmpOr(o.TTL, 24*time.Hour)
 	o.UserAgent = cmpOr(o.UserAgent, "runbooks-link-check/1")
+	o.Deadline = cmpOr(o.Deadline, DefaultDeadline)
 	if o.Now == nil {
 		o.Now = time.Now
 	}
@@ -85,11 +93,17 @@ func (o Options) withDefaults() Options {
 	}
 	if o.Client == nil {
 		tr := http.DefaultTransport.(*http.Transport).Clone()
+		if !o.AllowPrivate {
+			tr = guardedTransport(tr, nonPublic)
+		}
 		tr.MaxIdleConnsPerHost = o.PerHost
 		o.Client = &http.Client{Transport: tr, CheckRedirect: checkRedirect}
 	}
 	return o
 }
+
+// DefaultDeadline is the default of Options.Deadline.
+const DefaultDeadline = 2 * time.Minute
 
 // errRedirects is the error for a chain of redirects too long to follow,
 // most likely a loop.
@@ -210,6 +224,9 @@ func parse(raw string) (*url.URL, error) {
 // that are final (success, 404, 410) are added to it.
 func Statuses(ctx context.Context, urls []string, opt Options) (map[string]Status, error) {
 	opt = opt.withDefaults()
+	parent := ctx
+	ctx, cancel := context.WithTimeout(ctx, opt.Deadline)
+	defer cancel()
 	c := &checker{opt: opt, global: make(chan struct{}, opt.Concurrency), hosts: map[string]chan struct{}{}}
 	cache := loadCache(opt.CacheFile)
 	now := opt.Now()
@@ -231,7 +248,7 @@ func Statuses(ctx context.Context, urls []string, opt Options) (map[string]Statu
 		}()
 	}
 	wg.Wait()
-	if err := ctx.Err(); err != nil {
+	if err := parent.Err(); err != nil {
 		return nil, err
 	}
 	if opt.CacheFile != "" {
@@ -289,7 +306,7 @@ func (c *checker) check(ctx context.Context, raw string) Status {
 	for try := 0; ; try++ {
 		release, err := c.slot(ctx, host)
 		if err != nil {
-			return Status{Err: err.Error(), Tries: try}
+			return c.late(try)
 		}
 		var wait time.Duration
 		s, wait = c.try(ctx, raw)
@@ -305,6 +322,11 @@ func (c *checker) check(ctx context.Context, raw string) Status {
 			return s
 		}
 	}
+}
+
+// late is the status of a URL whose check the run's deadline cut short.
+func (c *checker) late(tries int) Status {
+	return Status{Err: fmt.Sprintf("not checked: the external check's deadline (%s) passed", c.opt.Deadline), Tries: tries, final: true}
 }
 
 // retryable reports whether another try may give another answer: too many
@@ -326,8 +348,8 @@ func (c *checker) try(ctx context.Context, u string) (s Status, wait time.Durati
 	return c.request(ctx, http.MethodGet, u)
 }
 
-func (c *checker) request(ctx context.Context, method, u string) (Status, time.Duration) {
-	ctx, cancel := context.WithTimeout(ctx, c.opt.Timeout)
+func (c *checker) request(run context.Context, method, u string) (Status, time.Duration) {
+	ctx, cancel := context.WithTimeout(run, c.opt.Timeout)
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, method, u, nil)
 	if err != nil {
@@ -337,8 +359,20 @@ func (c *checker) request(ctx context.Context, method, u string) (Status, time.D
 	req.Header.Set("Accept", "text/html,application/xhtml+xml,*/*;q=0.8")
 	resp, err := c.opt.Client.Do(req)
 	if err != nil {
+		if run.Err() != nil {
+			return c.late(0), 0
+		}
 		if errors.Is(err, context.DeadlineExceeded) {
 			return Status{Err: fmt.Sprintf("no answer within %s", c.opt.Timeout), timedOut: true}, 0
+		}
+		var refused *refusedError
+		if errors.As(err, &refused) {
+			msg := refused.Error()
+			var ue *url.Error
+			if errors.As(err, &ue) && ue.URL != u {
+				msg = fmt.Sprintf("redirected to %s: %s", ue.URL, msg)
+			}
+			return Status{Err: msg, final: true}, 0
 		}
 		var ue *url.Error
 		if errors.As(err, &ue) {

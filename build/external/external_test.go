@@ -141,7 +141,7 @@ func TestStatuses(t *testing.T) {
 			u := srv.URL + tc.path
 			got, err := external.Statuses(context.Background(), []string{u}, external.Options{
 				Timeout: 100 * time.Millisecond, Retries: tc.retries, Backoff: time.Second,
-				Now: func() time.Time { return now }, Sleep: w.sleep,
+				Now: func() time.Time { return now }, Sleep: w.sleep, AllowPrivate: true,
 			})
 			if err != nil {
 				t.Fatal(err)
@@ -183,7 +183,7 @@ func TestCheckProblems(t *testing.T) {
 		t.Fatalf("links: %+v", links)
 	}
 	w := &waits{}
-	probs, err := external.Check(context.Background(), links, external.Options{Now: func() time.Time { return now }, Sleep: w.sleep})
+	probs, err := external.Check(context.Background(), links, external.Options{Now: func() time.Time { return now }, Sleep: w.sleep, AllowPrivate: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -231,7 +231,7 @@ func TestLimits(t *testing.T) {
 			urls = append(urls, srv.URL+"/page-"+string(rune('a'+j)))
 		}
 	}
-	got, err := external.Statuses(context.Background(), urls, external.Options{Concurrency: 3, PerHost: 2})
+	got, err := external.Statuses(context.Background(), urls, external.Options{Concurrency: 3, PerHost: 2, AllowPrivate: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -259,7 +259,7 @@ func TestCache(t *testing.T) {
 		t.Helper()
 		st, err := external.Statuses(context.Background(), urls, external.Options{
 			CacheFile: file, TTL: 24 * time.Hour, Retries: -1,
-			Now: func() time.Time { return clock },
+			Now: func() time.Time { return clock }, AllowPrivate: true,
 		})
 		if err != nil {
 			t.Fatal(err)
@@ -294,7 +294,7 @@ func TestCanceled(t *testing.T) {
 	srv := newServer(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	if _, err := external.Statuses(ctx, []string{srv.URL + "/hang"}, external.Options{}); err == nil {
+	if _, err := external.Statuses(ctx, []string{srv.URL + "/hang"}, external.Options{AllowPrivate: true}); err == nil {
 		t.Error("no error from a canceled check")
 	}
 }

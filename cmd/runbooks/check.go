@@ -37,6 +37,8 @@ Exit 0: no errors; 1: errors (or warnings with --strict); 2: usage or I/O error.
 	extCache := fs.String("external-cache", "", "`file` keeping external results between runs (default: runbooks/external.json in the user cache folder; \"off\" for none)")
 	extTTL := fs.Duration("external-ttl", 24*time.Hour, "how long a cached external result is trusted")
 	extTimeout := fs.Duration("external-timeout", 15*time.Second, "timeout of one external request")
+	extDeadline := fs.Duration("external-deadline", external.DefaultDeadline, "time limit of the whole external check; links not checked by then are warned about")
+	extPrivate := fs.Bool("external-allow-private", false, "let external links and their redirects reach loopback, private and link-local addresses (refused by default: a link must not make the check call this machine or its network)")
 	if err := fs.parse(e, args); err != nil {
 		return err
 	}
@@ -66,7 +68,7 @@ Exit 0: no errors; 1: errors (or warnings with --strict); 2: usage or I/O error.
 		probs, files = append(probs, ps...), files+n
 	}
 	if *ext {
-		opt := external.Options{CacheFile: *extCache, TTL: *extTTL, Timeout: *extTimeout}
+		opt := external.Options{CacheFile: *extCache, TTL: *extTTL, Timeout: *extTimeout, Deadline: *extDeadline, AllowPrivate: *extPrivate}
 		switch opt.CacheFile {
 		case "off":
 			opt.CacheFile = ""

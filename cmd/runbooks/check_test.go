@@ -193,13 +193,19 @@ func TestCheckExternal(t *testing.T) {
 	if code, _, _ := runCheckCmd(t, nil, "check", "--src", src); code != 0 || requests.Load() != 0 {
 		t.Fatalf("without --external: exit %d, %d requests", code, requests.Load())
 	}
+	// The test server is on 127.0.0.1: refused unless allowed, before any
+	// request is sent.
 	code, out, errs := runCheckCmd(t, nil, "check", "--src", src, "--external", "--external-cache", cache)
+	if code != 0 || requests.Load() != 0 || !strings.Contains(out, `could not be confirmed: refused: 127.0.0.1 is a loopback address`) {
+		t.Errorf("without --external-allow-private: exit %d, %d requests\n%s%s", code, requests.Load(), out, errs)
+	}
+	code, out, errs = runCheckCmd(t, nil, "check", "--src", src, "--external", "--external-allow-private", "--external-cache", cache)
 	if code != 1 || !strings.Contains(out, `db/pool.md:5:1: error: broken link "`+srv.URL+`/gone": 404 Not Found [broken-external-link]`) {
 		t.Errorf("exit %d\n%s%s", code, out, errs)
 	}
 	// The rerun takes both answers from the cache.
 	before := requests.Load()
-	if code, _, _ := runCheckCmd(t, nil, "check", "--src", src, "--external", "--external-cache", cache); code != 1 || requests.Load() != before {
+	if code, _, _ := runCheckCmd(t, nil, "check", "--src", src, "--external", "--external-allow-private", "--external-cache", cache); code != 1 || requests.Load() != before {
 		t.Errorf("rerun: exit %d, %d new requests", code, requests.Load()-before)
 	}
 }
