@@ -1,26 +1,39 @@
 // Package runbooks_test checks the content of runbooks/ and the alerting
 // rules in ops/prometheus, not the site generator: every planned runbook
-// exists and follows the template, code blocks are valid, links resolve,
-// and every alert that pages someone has exactly one runbook.
+// exists and follows the template, its commands are safe to paste, its
+// steps link where they send the reader, and every alert that pages
+// someone has exactly one runbook. It reads the pages through the tool's
+// own pipeline (build.Check) and the HTML it renders, never through a
+// Markdown parser of its own.
 package runbooks_test
 
 import (
-	"bufio"
 	"bytes"
+	"context"
 	"encoding/json"
+	"encoding/xml"
+	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"os/exec"
 	"path"
-	"path/filepath"
 	"regexp"
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
+	"testing/fstest"
 	"time"
-	"unicode"
+
+	"github.com/arcaapi/runbooks/build"
+	"github.com/arcaapi/runbooks/build/alertrules"
+	"github.com/arcaapi/runbooks/build/highlight"
+	"github.com/arcaapi/runbooks/build/page"
+	"github.com/arcaapi/runbooks/build/scaffold"
+	"go.yaml.in/yaml/v3"
 )
 
 const (
@@ -29,34 +42,40 @@ const (
 	alertURL   = "https://runbooks.arcaapi.com/alerts/"
 )
 
+// checkDate is the build date of the checks: fixed, so that no review
+// falls due under the test; the review dates themselves are the tool's
+// review-overdue rule's business.
+var checkDate = time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)
+
 // runbooks lists the planned runbooks and the kind of procedure each one is.
 var runbooks = []struct {
 	file string
-	kind string // "incident" or "maintenance"
+	kind page.Kind
 	sev  string // empty for maintenance procedures
 }{
-	{"arca-api-down.md", "incident", "SEV1"},
-	{"database-connection-pool.md", "incident", "SEV1"},
-	{"service-outage.md", "incident", "SEV1"},
-	{"high-api-latency.md", "incident", "SEV2"},
-	{"redis-out-of-memory.md", "incident", "SEV2"},
-	{"certificate-expired.md", "incident", "SEV2"},
-	{"deployment-rollback.md", "incident", "SEV2"},
-	{"rate-limit-exceeded.md", "incident", "SEV3"},
-	{"webhook-delivery-failures.md", "incident", "SEV3"},
-	{"memory-leak.md", "incident", "SEV3"},
-	{"database-migration.md", "maintenance", ""},
-	{"scaling-operations.md", "maintenance", ""},
+	{"arca-api-down.md", page.Incident, "SEV1"},
+	{"database-connection-pool.md", page.Incident, "SEV1"},
+	{"service-outage.md", page.Incident, "SEV1"},
+	{"high-api-latency.md", page.Incident, "SEV2"},
+	{"redis-out-of-memory.md", page.Incident, "SEV2"},
+	{"certificate-expired.md", page.Incident, "SEV2"},
+	{"deployment-rollback.md", page.Incident, "SEV2"},
+	{"rate-limit-exceeded.md", page.Incident, "SEV3"},
+	{"webhook-delivery-failures.md", page.Incident, "SEV3"},
+	{"memory-leak.md", page.Incident, "SEV3"},
+	{"database-migration.md", page.Maintenance, ""},
+	{"scaling-operations.md", page.Maintenance, ""},
 }
 
-// requiredSections lists, per kind of runbook, the H2 headings of the template.
-var requiredSections = map[string][]string{
-	"incident": {
+// requiredSections lists, per kind of runbook, the H2 headings of the
+// template, in their order.
+var requiredSections = map[page.Kind][]string{
+	page.Incident: {
 		"Symptoms", "Impact", "Prerequisites", "Diagnosis", "Resolution",
-		"Verification", "Follow-Up", "Prevention", "Related Runbooks", "References",
+		"Verification", "Escalation", "Follow-Up", "Prevention", "Related Runbooks", "References",
 	},
-	"maintenance": {
-		"Prerequisites", "Procedure", "Rollback", "Verification", "Related Runbooks",
+	page.Maintenance: {
+		"Prerequisites", "Procedure", "Rollback", "Verification", "Escalation", "Related Runbooks",
 	},
 }
 
@@ -65,246 +84,236 @@ var frontMatterKeys = []string{
 	"title", "severity", "type", "owner", "last_updated", "review_every", "alerts", "vars",
 }
 
+// shellLangs are the languages of blocks pasted into a shell.
+var shellLangs = []string{"bash", "sh", "shell"}
+
 var (
-	fenceOpen    = regexp.MustCompile("^ {0,3}(`{3,}|~{3,})\\s*([^`\\s]*)")
-	atxHeading   = regexp.MustCompile(`^ {0,3}(#{1,6})\s+(.*?)(?:\s+#+)?\s*$`)
-	inlineCode   = regexp.MustCompile("`[^`]*`")
-	linkText     = regexp.MustCompile(`\[([^\]]*)\]\([^)]*\)`)
-	mdLink       = regexp.MustCompile(`\[[^\]]*\]\(([^)\s]+)(?:\s+"[^"]*")?\)`)
-	rawHTMLTag   = regexp.MustCompile(`</?[A-Za-z][A-Za-z0-9-]*(?:\s[^>]*)?/?>`)
-	placeholder  = regexp.MustCompile(`\b(TODO|TBD|FIXME)\b`)
-	uriScheme    = regexp.MustCompile(`^[a-zA-Z][a-zA-Z0-9+.-]*:`)
-	frontKey     = regexp.MustCompile(`^([A-Za-z_][A-Za-z0-9_]*):\s*(.*)$`)
-	listItem     = regexp.MustCompile(`^\s+-\s+(.+?)\s*$`)
-	taskItem     = regexp.MustCompile(`^\s*[-*] \[ \] \S`)
-	bashLineNum  = regexp.MustCompile(`line (\d+)`)
-	ruleAlert    = regexp.MustCompile(`^\s*-\s+alert:\s*(\S+)\s*$`)
-	ruleRunbook  = regexp.MustCompile(`^\s*runbook_url:\s*(\S+)\s*$`)
-	severityName = regexp.MustCompile(`^SEV[123]$`)
+	placeholder = regexp.MustCompile(`\b(TODO|TBD|FIXME)\b`)
+	// sendsReader finds the phrases that send the reader elsewhere; what
+	// follows them must be a link.
+	sendsReader = regexp.MustCompile(`(?i)\b(go to|see|continue with)\s+(the\s+)?`)
+	stepWord    = regexp.MustCompile(`(?i)^steps?\b`)
+	bashLineNum = regexp.MustCompile(`line (\d+)`)
 )
 
-// page is a Markdown file of runbooks/ split into the parts the tests check.
-type page struct {
-	path     string // slash-separated, relative to the repository root
-	lines    []string
-	front    map[string]located // top-level front matter keys
-	alerts   []located
-	headings []heading
-	blocks   []codeBlock
-	links    []located
-	problems []string // structural problems found while parsing
-	offset   int      // line number of lines[0], minus one
-}
+var (
+	siteOnce sync.Once
+	theSite  *build.Site
+	siteErr  error
+)
 
-// located is a piece of text and the 1-based line it was found on.
-type located struct {
-	line int
-	text string
-}
-
-// heading is an ATX heading with its GitHub-style anchor id.
-type heading struct {
-	line  int
-	level int
-	text  string
-	id    string
-}
-
-// codeBlock is a fenced code block; info is the first word of its info
-// string, the language.
-type codeBlock struct {
-	line int // line of the opening fence
-	info string
-	body string
-}
-
-// at formats a source position the way compilers do.
-func (p *page) at(line int) string { return fmt.Sprintf("%s:%d", p.path, line) }
-
-// keyAt is the position of a front matter key, or of the page's first line
-// when the key is missing.
-func (p *page) keyAt(key string) string {
-	if v, ok := p.front[key]; ok {
-		return p.at(v.line)
-	}
-	return p.at(1)
-}
-
-// parsePage splits src into front matter, headings, fenced blocks and links.
-// firstLine is the line number of src's first line in its file.
-func parsePage(name, src string, firstLine int) *page {
-	p := &page{path: name, front: map[string]located{}, offset: firstLine - 1}
-	p.lines = strings.Split(strings.ReplaceAll(src, "\r\n", "\n"), "\n")
-	body := 0
-	if len(p.lines) > 0 && strings.TrimSpace(p.lines[0]) == "---" {
-		end := -1
-		for i := 1; i < len(p.lines); i++ {
-			if strings.TrimSpace(p.lines[i]) == "---" {
-				end = i
-				break
-			}
-		}
-		if end < 0 {
-			p.problems = append(p.problems, p.at(firstLine)+": front matter is not closed by ---")
-		} else {
-			p.parseFront(p.lines[1:end], firstLine+1)
-			body = end + 1
-		}
-	}
-	p.parseBody(body, firstLine)
-	return p
-}
-
-// parseFront records the top-level keys of the front matter and the alert
-// names listed under alerts, either as a block list or as a flow list.
-func (p *page) parseFront(lines []string, firstLine int) {
-	inAlerts := false
-	for i, l := range lines {
-		n := firstLine + i
-		if m := frontKey.FindStringSubmatch(l); m != nil {
-			p.front[m[1]] = located{n, strings.Trim(m[2], `"'`)}
-			inAlerts = m[1] == "alerts"
-			if inAlerts && strings.HasPrefix(m[2], "[") {
-				flow := strings.TrimSuffix(strings.TrimPrefix(strings.TrimSpace(m[2]), "["), "]")
-				for _, a := range strings.Split(flow, ",") {
-					if a = strings.Trim(strings.TrimSpace(a), `"'`); a != "" {
-						p.alerts = append(p.alerts, located{n, a})
-					}
-				}
-				inAlerts = false
-			}
-			continue
-		}
-		if m := listItem.FindStringSubmatch(l); m != nil && inAlerts {
-			p.alerts = append(p.alerts, located{n, strings.Trim(m[1], `"'`)})
-		}
-	}
-}
-
-// parseBody walks the Markdown body: fenced code blocks follow CommonMark
-// (a fence closes on the same character, at least as long, with no info
-// string), headings and links are collected outside code only.
-func (p *page) parseBody(start, firstLine int) {
-	seen := map[string]int{}
-	var open *codeBlock
-	var fence string
-	var body []string
-	for i := start; i < len(p.lines); i++ {
-		l := p.lines[i]
-		n := firstLine + i
-		if open != nil {
-			t := strings.TrimSpace(l)
-			if strings.HasPrefix(t, fence) && strings.Trim(t, fence[:1]) == "" && len(l)-len(strings.TrimLeft(l, " ")) <= 3 {
-				open.body = strings.Join(body, "\n") + "\n"
-				p.blocks = append(p.blocks, *open)
-				open = nil
-				continue
-			}
-			body = append(body, l)
-			continue
-		}
-		if m := fenceOpen.FindStringSubmatch(l); m != nil {
-			open = &codeBlock{line: n, info: m[2]}
-			fence, body = m[1], nil
-			continue
-		}
-		if m := atxHeading.FindStringSubmatch(l); m != nil {
-			id := slug(m[2])
-			if c := seen[id]; c > 0 {
-				seen[id] = c + 1
-				id = fmt.Sprintf("%s-%d", id, c)
-			} else {
-				seen[id] = 1
-			}
-			p.headings = append(p.headings, heading{n, len(m[1]), plainText(m[2]), id})
-		}
-		text := inlineCode.ReplaceAllString(l, "``")
-		for _, m := range mdLink.FindAllStringSubmatch(text, -1) {
-			p.links = append(p.links, located{n, m[1]})
-		}
-		if tag := rawHTMLTag.FindString(text); tag != "" {
-			p.problems = append(p.problems, fmt.Sprintf("%s: raw HTML %q is not rendered; put it in backticks", p.at(n), tag))
-		}
-	}
-	if open != nil {
-		p.problems = append(p.problems, fmt.Sprintf("%s: code fence %s%s is never closed", p.at(open.line), fence, open.info))
-	}
-}
-
-// plainText drops the inline Markdown of a heading: code marks, emphasis
-// and link targets.
-func plainText(s string) string {
-	s = linkText.ReplaceAllString(s, "$1")
-	return strings.NewReplacer("`", "", "**", "", "*", "").Replace(s)
-}
-
-// slug returns the GitHub-style anchor of a heading: lower case, spaces
-// become hyphens, punctuation other than hyphens and underscores is dropped.
-func slug(s string) string {
-	var b strings.Builder
-	for _, r := range strings.ToLower(plainText(s)) {
-		switch {
-		case unicode.IsLetter(r), unicode.IsDigit(r), r == '-', r == '_':
-			b.WriteRune(r)
-		case r == ' ':
-			b.WriteByte('-')
-		}
-	}
-	return b.String()
-}
-
-// section returns the lines of the H2 section named title, with the line
-// number of its heading, or ok false when the page has no such section.
-func (p *page) section(title string) (first int, lines []string, ok bool) {
-	for i, h := range p.headings {
-		if h.level != 2 || h.text != title {
-			continue
-		}
-		last := len(p.lines)
-		for _, next := range p.headings[i+1:] {
-			if next.level <= 2 {
-				last = next.line - 1 - p.offset
-				break
-			}
-		}
-		return h.line, p.lines[h.line-p.offset : last], true
-	}
-	return 0, nil, false
-}
-
-// loadPages reads every Markdown file under runbooks/.
-func loadPages(t *testing.T) map[string]*page {
+// site parses and checks runbooks/ once, as `runbooks check` does.
+func site(t *testing.T) *build.Site {
 	t.Helper()
-	pages := map[string]*page{}
-	err := filepath.WalkDir(contentDir, func(file string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() || !strings.HasSuffix(file, ".md") {
-			return err
-		}
-		src, err := os.ReadFile(file)
-		if err != nil {
-			return err
-		}
-		name := filepath.ToSlash(file)
-		pages[name] = parsePage(name, string(src), 1)
-		return nil
+	siteOnce.Do(func() {
+		res, err := build.Check(context.Background(), build.Config{Src: contentDir, Now: checkDate})
+		theSite, siteErr = res.Site, err
 	})
-	if err != nil {
-		t.Fatalf("read %s: %v", contentDir, err)
+	if siteErr != nil {
+		t.Fatalf("check %s: %v", contentDir, siteErr)
 	}
-	if len(pages) == 0 {
-		t.Fatalf("%s: no Markdown files", contentDir)
-	}
-	return pages
+	return theSite
 }
 
-// sortedPages returns the pages in path order, for stable subtest names.
-func sortedPages(pages map[string]*page) []*page {
-	var out []*page
-	for _, p := range pages {
-		out = append(out, p)
+// pageOf returns the parsed page of the file name of runbooks/.
+func pageOf(t *testing.T, s *build.Site, name string) *page.Page {
+	t.Helper()
+	i := slices.IndexFunc(s.Pages, func(p *page.Page) bool { return p.Path == name })
+	if i < 0 {
+		t.Fatalf("%s/%s: no such page", contentDir, name)
 	}
-	slices.SortFunc(out, func(a, b *page) int { return strings.Compare(a.path, b.path) })
-	return out
+	return s.Pages[i]
+}
+
+// at formats a source position of runbooks/ the way compilers do.
+func at(file string, line int) string { return fmt.Sprintf("%s/%s:%d", contentDir, file, line) }
+
+// rendered is what a reader sees of a page, read from the HTML body the
+// tool renders for it.
+type rendered struct {
+	blocks   []block
+	items    []item
+	sections map[string]*section // by the id of their H2 heading
+}
+
+// block is a code block: its language and its text as copied.
+type block struct {
+	lang, text, section string
+	line                int // line of the opening fence, from the parsed page
+}
+
+// item is a list item or a table cell, with its own text (nested lists
+// excluded) and the text of its links between ⟦ and ⟧.
+type item struct {
+	kind    string // "list item" or "table cell"
+	text    string
+	column  string // a table cell's column heading
+	section string
+	task    bool // a "- [ ]" task list item
+	code    bool // holds a code block
+}
+
+// section is what lies under one H2 heading.
+type section struct {
+	text   strings.Builder
+	hrefs  []string
+	blocks int
+}
+
+// linkOpen and linkClose mark link text in item text.
+const linkOpen, linkClose = "⟦", "⟧"
+
+// render reads the HTML body of p. Code blocks take their source line from
+// the parsed page, in order.
+func render(t *testing.T, p *page.Page) *rendered {
+	t.Helper()
+	r, err := readBody(p.Body)
+	if err != nil {
+		t.Fatalf("%s/%s: read the rendered body: %v", contentDir, p.Path, err)
+	}
+	if len(r.blocks) == len(p.Code) {
+		for i := range r.blocks {
+			r.blocks[i].line = p.Code[i].Line
+		}
+	}
+	return r
+}
+
+// readBody walks the HTML of a page body with the standard library's
+// lenient HTML reading of encoding/xml.
+func readBody(body []byte) (*rendered, error) {
+	r := &rendered{sections: map[string]*section{"": {}}}
+	dec := xml.NewDecoder(io.MultiReader(strings.NewReader("<body>"), bytes.NewReader(body), strings.NewReader("</body>")))
+	dec.Strict, dec.AutoClose, dec.Entity = false, xml.HTMLAutoClose, xml.HTMLEntity
+
+	type open struct {
+		it   *item
+		text strings.Builder
+	}
+	var (
+		cur     = ""             // id of the current H2
+		inH2    = false          // inside an H2 heading
+		pre     *strings.Builder // text of the code block being read
+		lang    string           // its language
+		stack   []*open          // open list items and table cells
+		headers []string         // column headings of the current table
+		th      *strings.Builder // heading cell being read
+		col     = -1             // column of the current body cell
+		attr    = func(e xml.StartElement, name string) string {
+			for _, a := range e.Attr {
+				if a.Name.Local == name {
+					return a.Value
+				}
+			}
+			return ""
+		}
+	)
+	for {
+		tok, err := dec.Token()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return nil, err
+		}
+		switch tok := tok.(type) {
+		case xml.StartElement:
+			switch tok.Name.Local {
+			case "h2":
+				cur, inH2 = attr(tok, "id"), true
+				r.sections[cur] = &section{}
+			case "pre":
+				pre, lang = &strings.Builder{}, ""
+			case "code":
+				if pre != nil {
+					lang = strings.TrimPrefix(attr(tok, "class"), "language-")
+				}
+			case "a":
+				if inH2 {
+					continue
+				}
+				r.sections[cur].hrefs = append(r.sections[cur].hrefs, attr(tok, "href"))
+				if n := len(stack); n > 0 {
+					stack[n-1].text.WriteString(linkOpen)
+				}
+			case "li":
+				stack = append(stack, &open{it: &item{kind: "list item", section: cur}})
+			case "table":
+				headers, col = nil, -1
+			case "tr":
+				col = -1
+			case "th":
+				th = &strings.Builder{}
+			case "td":
+				col++
+				o := &open{it: &item{kind: "table cell", section: cur}}
+				if col < len(headers) {
+					o.it.column = headers[col]
+				}
+				stack = append(stack, o)
+			case "input":
+				if n := len(stack); n > 0 && attr(tok, "type") == "checkbox" {
+					stack[n-1].it.task = true
+				}
+			}
+		case xml.EndElement:
+			switch tok.Name.Local {
+			case "h2":
+				inH2 = false
+			case "pre":
+				if pre != nil {
+					r.blocks = append(r.blocks, block{lang: lang, text: pre.String()})
+					r.sections[cur].blocks++
+					if n := len(stack); n > 0 {
+						stack[n-1].it.code = true
+					}
+					pre = nil
+				}
+			case "a":
+				if n := len(stack); n > 0 && !inH2 {
+					stack[n-1].text.WriteString(linkClose)
+				}
+			case "th":
+				if th != nil {
+					headers = append(headers, strings.TrimSpace(th.String()))
+					th = nil
+				}
+			case "li", "td":
+				if n := len(stack); n > 0 {
+					o := stack[n-1]
+					stack = stack[:n-1]
+					o.it.text = strings.Join(strings.Fields(o.text.String()), " ")
+					r.items = append(r.items, *o.it)
+				}
+			}
+		case xml.CharData:
+			switch {
+			case pre != nil:
+				pre.Write(tok)
+			case th != nil:
+				th.Write(tok)
+			default:
+				if !inH2 {
+					r.sections[cur].text.Write(tok)
+				}
+				if n := len(stack); n > 0 {
+					stack[n-1].text.Write(tok)
+				}
+			}
+		}
+	}
+	return r, nil
+}
+
+// section returns the section under the H2 heading titled title.
+func (r *rendered) section(p *page.Page, title string) (*section, int, bool) {
+	for _, h := range p.Headings {
+		if h.Level == 2 && h.Text == title {
+			s, ok := r.sections[h.ID]
+			return s, h.Line, ok
+		}
+	}
+	return nil, 0, false
 }
 
 func TestRunbookFilesExist(t *testing.T) {
@@ -321,76 +330,49 @@ func TestRunbookFilesExist(t *testing.T) {
 	}
 }
 
+// TestCheckIsClean holds `runbooks check --strict` clean: no broken link
+// or anchor, no missing section, no unclosed fence, no problem any rule
+// of the tool reports, warnings included.
+func TestCheckIsClean(t *testing.T) {
+	for _, p := range site(t).Problems {
+		t.Errorf("%s/%s", contentDir, p)
+	}
+}
+
 func TestPagesAreWellFormed(t *testing.T) {
-	pages := loadPages(t)
-	for _, p := range sortedPages(pages) {
-		t.Run(p.path, func(t *testing.T) {
-			for _, problem := range p.problems {
-				t.Error(problem)
+	for _, p := range site(t).Pages {
+		t.Run(p.Path, func(t *testing.T) {
+			r := render(t, p)
+			if p.Meta.Title == "" {
+				t.Errorf("%s: page has no title", at(p.Path, 1))
 			}
-			for i, l := range p.lines {
-				if m := placeholder.FindString(l); m != "" {
-					t.Errorf("%s: unfinished content marker %q", p.at(i+1), m)
+			if !slices.ContainsFunc(p.Headings, func(h page.Heading) bool { return h.Level == 1 }) {
+				t.Errorf("%s: page has no H1 heading", at(p.Path, 1))
+			}
+			for _, s := range p.Sections {
+				if m := placeholder.FindString(s.Text); m != "" {
+					t.Errorf("%s/%s#%s: unfinished content marker %q", contentDir, p.Path, s.ID, m)
 				}
 			}
-			if !slices.ContainsFunc(p.headings, func(h heading) bool { return h.level == 1 }) {
-				t.Errorf("%s: page has no H1 heading", p.at(1))
-			}
-			if _, ok := p.front["title"]; !ok {
-				t.Errorf("%s: front matter has no title", p.at(1))
-			}
-			for _, b := range p.blocks {
-				if b.info == "" {
-					t.Errorf("%s: code block has no language; use text for plain output", p.at(b.line))
+			for i, c := range p.Code {
+				if c.Fenced && c.Lang == "" {
+					t.Errorf("%s: code block has no language; use text for plain output", at(p.Path, c.Line))
 				}
-				if b.info == "json" && !json.Valid([]byte(b.body)) {
+				if i >= len(r.blocks) {
+					continue
+				}
+				b := r.blocks[i]
+				if m := placeholder.FindString(b.text); m != "" {
+					t.Errorf("%s: unfinished content marker %q in code", at(p.Path, c.Line), m)
+				}
+				if b.lang == "json" {
 					var v any
-					err := json.Unmarshal([]byte(b.body), &v)
-					t.Errorf("%s: invalid JSON in code block: %v", p.at(b.line), err)
+					if err := json.Unmarshal([]byte(b.text), &v); err != nil {
+						t.Errorf("%s: invalid JSON in code block: %v", at(p.Path, c.Line), err)
+					}
 				}
 			}
 		})
-	}
-}
-
-func TestLinksResolve(t *testing.T) {
-	pages := loadPages(t)
-	for _, p := range sortedPages(pages) {
-		t.Run(p.path, func(t *testing.T) {
-			checkLinks(t, pages, p, p.path)
-		})
-	}
-}
-
-// checkLinks reports every relative link of p that does not name a page
-// of runbooks/ or a heading of that page. base is the file the links are
-// resolved against.
-func checkLinks(t *testing.T, pages map[string]*page, p *page, base string) {
-	t.Helper()
-	for _, l := range p.links {
-		if uriScheme.MatchString(l.text) {
-			continue
-		}
-		target, anchor, _ := strings.Cut(l.text, "#")
-		dest, name := pages[base], base
-		if target != "" {
-			name = path.Clean(path.Join(path.Dir(base), target))
-			if !strings.HasPrefix(name, contentDir+"/") {
-				t.Errorf("%s: link %q leaves %s/", p.at(l.line), l.text, contentDir)
-				continue
-			}
-			dest = pages[name]
-			if dest == nil {
-				t.Errorf("%s: broken link %q: no page %s", p.at(l.line), l.text, name)
-				continue
-			}
-		}
-		if anchor == "" {
-			continue
-		}
-		if dest == nil || !slices.ContainsFunc(dest.headings, func(h heading) bool { return h.id == anchor }) {
-			t.Errorf("%s: broken link %q: no heading %q in %s", p.at(l.line), l.text, anchor, path.Base(name))
-		}
 	}
 }
 
@@ -399,15 +381,14 @@ func TestShellBlocksParse(t *testing.T) {
 	if err != nil {
 		t.Skip("bash is not on PATH: shell code blocks cannot be checked with bash -n")
 	}
-	pages := loadPages(t)
-	for _, p := range sortedPages(pages) {
-		t.Run(p.path, func(t *testing.T) {
-			for _, b := range p.blocks {
-				if b.info != "bash" && b.info != "sh" && b.info != "shell" {
+	for _, p := range site(t).Pages {
+		t.Run(p.Path, func(t *testing.T) {
+			for _, b := range render(t, p).blocks {
+				if !slices.Contains(shellLangs, b.lang) {
 					continue
 				}
 				cmd := exec.Command(bash, "-n")
-				cmd.Stdin = strings.NewReader(b.body)
+				cmd.Stdin = strings.NewReader(b.text)
 				var stderr bytes.Buffer
 				cmd.Stderr = &stderr
 				if err := cmd.Run(); err != nil {
@@ -416,7 +397,7 @@ func TestShellBlocksParse(t *testing.T) {
 						n, _ := strconv.Atoi(m[1])
 						line += n
 					}
-					t.Errorf("%s: %s block does not parse: %s", p.at(line), b.info, strings.TrimSpace(stderr.String()))
+					t.Errorf("%s: %s block does not parse: %s", at(p.Path, line), b.lang, strings.TrimSpace(stderr.String()))
 				}
 			}
 		})
@@ -424,204 +405,363 @@ func TestShellBlocksParse(t *testing.T) {
 }
 
 func TestRunbooksFollowTemplate(t *testing.T) {
-	pages := loadPages(t)
+	s := site(t)
 	for _, rb := range runbooks {
-		name := path.Join(contentDir, rb.file)
 		t.Run(rb.file, func(t *testing.T) {
-			p := pages[name]
-			if p == nil {
-				t.Fatalf("%s: planned runbook is missing", name)
-			}
+			p := pageOf(t, s, rb.file)
 			checkFrontMatter(t, p, rb.kind, rb.sev)
-			for _, title := range requiredSections[rb.kind] {
-				if _, _, ok := p.section(title); !ok {
-					t.Errorf("%s: missing section \"## %s\"", p.at(1), title)
+			checkSections(t, p, rb.kind)
+			r := render(t, p)
+			verification := sectionID(p, "Verification")
+			var tasks int
+			for _, it := range r.items {
+				if it.section != verification || !it.task {
+					continue
+				}
+				tasks++
+				if !it.code && !strings.Contains(it.text, linkOpen) {
+					t.Errorf("%s/%s#%s: Verification item %q has neither a command or query under it nor a link to check it", contentDir, p.Path, verification, it.text)
 				}
 			}
-			if first, lines, ok := p.section("Verification"); ok &&
-				!slices.ContainsFunc(lines, taskItem.MatchString) {
-				t.Errorf("%s: Verification has no task item \"- [ ] ...\"", p.at(first))
-			}
-			if rb.kind == "incident" {
-				checkDiagnosisSteps(t, p)
+			if tasks == 0 {
+				t.Errorf("%s/%s#%s: Verification has no task item \"- [ ] ...\"", contentDir, p.Path, verification)
 			}
 		})
 	}
 }
 
-// checkFrontMatter reports front matter keys and values that differ from
-// what the site and the review schedule expect of a runbook.
-func checkFrontMatter(t *testing.T, p *page, kind, sev string) {
+// sectionID returns the id of the H2 heading titled title, or "".
+func sectionID(p *page.Page, title string) string {
+	for _, h := range p.Headings {
+		if h.Level == 2 && h.Text == title {
+			return h.ID
+		}
+	}
+	return ""
+}
+
+// checkFrontMatter reports front matter values that differ from what the
+// site and the review schedule expect of a runbook.
+func checkFrontMatter(t *testing.T, p *page.Page, kind page.Kind, sev string) {
 	t.Helper()
-	for key, v := range p.front {
-		if !slices.Contains(frontMatterKeys, key) {
-			t.Errorf("%s: unknown front matter key %q", p.at(v.line), key)
-		}
+	m := p.Meta
+	for _, k := range unknownFrontMatterKeys(t, p.Path) {
+		t.Errorf("%s: unknown front matter key %q", at(p.Path, 1), k)
 	}
-	for _, key := range []string{"title", "type", "owner", "last_updated", "review_every", "alerts"} {
-		if _, ok := p.front[key]; !ok {
-			t.Errorf("%s: front matter has no %q", p.at(1), key)
-		}
+	if m.Type != kind {
+		t.Errorf("%s: type is %q, want %q", at(p.Path, 1), m.Type, kind)
 	}
-	if v := p.front["type"]; v.text != kind {
-		t.Errorf("%s: type is %q, want %q", p.keyAt("type"), v.text, kind)
+	if m.Severity != sev {
+		t.Errorf("%s: severity is %q, want %q", at(p.Path, 1), m.Severity, sev)
 	}
-	if v, ok := p.front["severity"]; sev == "" && ok {
-		t.Errorf("%s: maintenance procedure has a severity", p.keyAt("severity"))
-	} else if sev != "" && (v.text != sev || !severityName.MatchString(v.text)) {
-		t.Errorf("%s: severity is %q, want %q", p.keyAt("severity"), v.text, sev)
+	if m.Owner == "" {
+		t.Errorf("%s: front matter has no owner", at(p.Path, 1))
 	}
-	if v := p.front["last_updated"]; v.text != "" {
-		if _, err := time.Parse(time.DateOnly, v.text); err != nil {
-			t.Errorf("%s: last_updated %q is not a YYYY-MM-DD date", p.keyAt("last_updated"), v.text)
-		}
+	if m.LastUpdated == "" {
+		t.Errorf("%s: front matter has no last_updated date", at(p.Path, 1))
 	}
-	if v := p.front["review_every"]; v.text != "" {
-		if days, err := strconv.Atoi(v.text); err != nil || days <= 0 || days > 365 {
-			t.Errorf("%s: review_every %q is not a number of days between 1 and 365", p.keyAt("review_every"), v.text)
-		}
+	if m.ReviewEvery <= 0 || m.ReviewEvery > 365 {
+		t.Errorf("%s: review_every %d is not a number of days between 1 and 365", at(p.Path, 1), m.ReviewEvery)
 	}
-	if kind == "incident" && len(p.alerts) == 0 {
-		t.Errorf("%s: incident runbook lists no alerts", p.keyAt("alerts"))
+	if kind == page.Incident && len(m.Alerts) == 0 {
+		t.Errorf("%s: incident runbook lists no alerts", at(p.Path, 1))
 	}
-	want := "Runbook: " + p.front["title"].text
-	if i := slices.IndexFunc(p.headings, func(h heading) bool { return h.level == 1 }); i >= 0 && p.headings[i].text != want {
-		t.Errorf("%s: H1 is %q, want %q", p.at(p.headings[i].line), p.headings[i].text, want)
+	h1 := slices.IndexFunc(p.Headings, func(h page.Heading) bool { return h.Level == 1 })
+	if want := "Runbook: " + m.Title; h1 >= 0 && p.Headings[h1].Text != want {
+		t.Errorf("%s: H1 is %q, want %q", at(p.Path, p.Headings[h1].Line), p.Headings[h1].Text, want)
 	}
 }
 
-// checkDiagnosisSteps reports a Diagnosis section without numbered steps.
-func checkDiagnosisSteps(t *testing.T, p *page) {
+// unknownFrontMatterKeys returns the top-level front matter keys of the
+// file that no runbook may use: the tool lets documentation pages carry
+// their own keys, our runbooks keep to the template's.
+func unknownFrontMatterKeys(t *testing.T, name string) []string {
 	t.Helper()
-	first, lines, ok := p.section("Diagnosis")
+	data, err := os.ReadFile(path.Join(contentDir, name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rest, ok := bytes.CutPrefix(data, []byte("---\n"))
 	if !ok {
+		return nil
+	}
+	front, _, ok := bytes.Cut(rest, []byte("\n---\n"))
+	if !ok {
+		return nil
+	}
+	var keys map[string]any
+	if err := yaml.Unmarshal(front, &keys); err != nil {
+		t.Errorf("%s: front matter: %v", at(name, 1), err)
+		return nil
+	}
+	var unknown []string
+	for k := range keys {
+		if !slices.Contains(frontMatterKeys, k) {
+			unknown = append(unknown, k)
+		}
+	}
+	slices.Sort(unknown)
+	return unknown
+}
+
+// checkSections reports the template sections a runbook lacks or has out
+// of order, and an incident's Diagnosis without numbered steps.
+func checkSections(t *testing.T, p *page.Page, kind page.Kind) {
+	t.Helper()
+	var h2 []string
+	for _, h := range p.Headings {
+		if h.Level == 2 {
+			h2 = append(h2, h.Text)
+		}
+	}
+	last := -1
+	for _, want := range requiredSections[kind] {
+		i := slices.Index(h2, want)
+		switch {
+		case i < 0:
+			t.Errorf("%s: missing section \"## %s\"", at(p.Path, 1), want)
+		case i < last:
+			t.Errorf("%s: section \"## %s\" is out of the template's order", at(p.Path, 1), want)
+		default:
+			last = i
+		}
+	}
+	if kind != page.Incident {
 		return
 	}
-	if !slices.ContainsFunc(lines, func(l string) bool { return strings.HasPrefix(l, "### Step 1:") }) {
-		t.Errorf("%s: Diagnosis has no \"### Step 1: ...\" heading", p.at(first))
+	inDiagnosis, step1 := false, false
+	for _, h := range p.Headings {
+		if h.Level == 2 {
+			inDiagnosis = h.Text == "Diagnosis"
+		}
+		if inDiagnosis && h.Level == 3 && strings.HasPrefix(h.Text, "Step 1:") {
+			step1 = true
+		}
 	}
+	if !step1 {
+		t.Errorf("%s: Diagnosis has no \"### Step 1: ...\" heading", at(p.Path, 1))
+	}
+}
+
+// TestRunbooksAreSafeToPaste holds the rules that make a pasted block safe
+// and a page quick to follow, on every runbook and on what `runbooks new`
+// starts from.
+func TestRunbooksAreSafeToPaste(t *testing.T) {
+	s := site(t)
+	for _, rb := range runbooks {
+		t.Run(rb.file, func(t *testing.T) {
+			checkReadable(t, pageOf(t, s, rb.file))
+		})
+	}
+	for _, kind := range []page.Kind{page.Incident, page.Maintenance} {
+		t.Run("template "+string(kind), func(t *testing.T) {
+			checkReadable(t, scaffolded(t, kind))
+		})
+	}
+}
+
+// checkReadable reports, for one runbook: a command that writes a literal
+// value into a declared parameter, a shell block that uses a parameter
+// without stopping while it is empty, a "go to" or "see step" in a list
+// or table that is not a link, a Verification section without a command,
+// and a missing or contactless Escalation section.
+func checkReadable(t *testing.T, p *page.Page) {
+	t.Helper()
+	r := render(t, p)
+	for _, b := range r.blocks {
+		if !slices.Contains(shellLangs, b.lang) {
+			continue
+		}
+		for _, v := range p.Meta.Vars {
+			if lit := literalAssignment(b.text, v.Name); lit != "" {
+				t.Errorf("%s: command sets parameter %s to the literal %q: write $%s and let the Parameters box fill it in", at(p.Path, b.line), v.Name, lit, v.Name)
+			}
+			if usesVar(b.text, v.Name) && !strings.Contains(b.text, "${"+v.Name+":?") {
+				t.Errorf("%s: block uses parameter %s but does not stop while it is empty: write ${%s:?} (or : \"${%s:?set %s first}\")", at(p.Path, b.line), v.Name, v.Name, v.Name, v.Name)
+			}
+		}
+	}
+	for _, it := range r.items {
+		if bad := unlinkedSend(it.text); bad != "" {
+			t.Errorf("%s/%s#%s: %s %q sends the reader with %q but is not a link to the heading", contentDir, p.Path, it.section, it.kind, it.text, bad)
+		}
+		if strings.EqualFold(it.column, "go to") && !strings.Contains(it.text, linkOpen) {
+			t.Errorf("%s/%s#%s: \"Go to\" cell %q is not a link to the heading", contentDir, p.Path, it.section, it.text)
+		}
+	}
+	if sec, line, ok := r.section(p, "Verification"); !ok {
+		t.Errorf("%s: missing section \"## Verification\"", at(p.Path, 1))
+	} else if sec.blocks == 0 {
+		t.Errorf("%s: Verification has no command or query to check its items with", at(p.Path, line))
+	}
+	sec, line, ok := r.section(p, "Escalation")
+	if !ok {
+		t.Errorf("%s: missing section \"## Escalation\" (who is paged next, the upstream contact, and when)", at(p.Path, 1))
+		return
+	}
+	text := sec.text.String()
+	for _, want := range []string{"PagerDuty", "Upstream"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("%s: Escalation does not name %s", at(p.Path, line), want)
+		}
+	}
+	if !slices.ContainsFunc(sec.hrefs, func(h string) bool {
+		return strings.HasPrefix(h, "mailto:") || strings.HasSuffix(h, "#on-call") || strings.HasSuffix(h, "#upstream-contacts")
+	}) {
+		t.Errorf("%s: Escalation links no contact: a mailto: address or the on-call table of the Operations Overview", at(p.Path, line))
+	}
+}
+
+// literalAssignment returns the literal value a shell block assigns to the
+// variable name (export NAME=value, NAME="value"), or "" when it assigns
+// none or only an expansion.
+func literalAssignment(code, name string) string {
+	re := regexp.MustCompile(`(?m)(?:^|[\s;&|(])(?:(?:export|local|readonly|declare(?:\s+-\w+)*)\s+)?` + name + `=("[^"]*"|'[^']*'|[^\s;&|)]*)`)
+	for _, m := range re.FindAllStringSubmatch(code, -1) {
+		v := strings.Trim(m[1], `"'`)
+		if v != "" && !strings.HasPrefix(v, "$") {
+			return v
+		}
+	}
+	return ""
+}
+
+// usesVar reports whether a shell block expands the variable name.
+func usesVar(code, name string) bool {
+	return regexp.MustCompile(`\$(` + name + `\b|\{` + name + `\b)`).MatchString(code)
+}
+
+// unlinkedSend returns the first phrase of text that sends the reader
+// elsewhere ("go to", "see Step 3") without a link right after it, or "".
+// Link text is marked with ⟦ ⟧.
+func unlinkedSend(text string) string {
+	for _, m := range sendsReader.FindAllStringIndex(text, -1) {
+		if strings.Count(text[:m[0]], linkOpen) > strings.Count(text[:m[0]], linkClose) {
+			continue // the phrase is itself link text
+		}
+		next := text[m[1]:]
+		if strings.HasPrefix(next, linkOpen) {
+			continue
+		}
+		phrase := strings.ToLower(strings.Fields(text[m[0]:])[0])
+		if phrase == "go" || stepWord.MatchString(next) {
+			return strings.TrimSpace(text[m[0]:min(len(text), m[1]+len(strings.SplitN(next, " ", 2)[0]))])
+		}
+	}
+	return ""
+}
+
+func TestUnlinkedSend(t *testing.T) {
+	tests := []struct{ text, want string }{
+		{"timeouts | ARCA is down | go to " + linkOpen + "Step 2" + linkClose, ""},
+		{"go to the " + linkOpen + "Quick Fix" + linkClose, ""},
+		{"see " + linkOpen + "Escalation" + linkClose, ""},
+		{linkOpen + "go to Step 2" + linkClose, ""},
+		{"see below for the output", ""},
+		{"ARCA normal: continue with Step 3 and Step 4.", "continue with Step"},
+		{"the process exits; read Step 3 or go to Step 3.", "go to Step"},
+		{"Go to the Quick Fix.", "Go to the Quick"},
+		{"see step 2", "see step"},
+	}
+	for _, tt := range tests {
+		if got := unlinkedSend(tt.text); got != tt.want {
+			t.Errorf("unlinkedSend(%q) = %q, want %q", tt.text, got, tt.want)
+		}
+	}
+}
+
+func TestLiteralAssignment(t *testing.T) {
+	tests := []struct{ code, want string }{
+		{"export CUIT=30712345678   # replace with the affected CUIT\n", "30712345678"},
+		{"sql \"x\"; CUIT='30712345678' kubectl get pods\n", "30712345678"},
+		{": \"${CUIT:?set CUIT first}\"\nsql \"... cuit = '${CUIT:?}'\"\n", ""},
+		{"CUIT=\"$CUIT\"\n", ""},
+		{"MYCUIT=1\n", ""},
+	}
+	for _, tt := range tests {
+		if got := literalAssignment(tt.code, "CUIT"); got != tt.want {
+			t.Errorf("literalAssignment(%q) = %q, want %q", tt.code, got, tt.want)
+		}
+	}
+}
+
+// scaffolded returns the page `runbooks new` starts for kind, parsed and
+// checked as a page of runbooks/ beside the others.
+func scaffolded(t *testing.T, kind page.Kind) *page.Page {
+	t.Helper()
+	src := os.DirFS(contentDir)
+	tmpl, err := scaffold.Template(src, kind)
+	if err != nil {
+		t.Fatalf("%s/%s: %v", contentDir, scaffold.TemplatePage, err)
+	}
+	req := scaffold.Request{Title: "Queue Consumer Stalled", Type: kind, Owner: "Platform Team", Date: checkDate}
+	if kind == page.Incident {
+		req.Severity = "SEV2"
+	}
+	name := scaffold.FileName(req.Title)
+	tree := fstest.MapFS{name: {Data: []byte(scaffold.Fill(tmpl, req))}}
+	err = fs.WalkDir(src, ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		data, err := fs.ReadFile(src, p)
+		tree[p] = &fstest.MapFile{Data: data}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := build.Parse(context.Background(), tree, build.Config{Now: checkDate}, highlight.Plain{})
+	if err != nil {
+		t.Fatalf("parse the scaffolded runbook: %v", err)
+	}
+	for _, p := range s.Problems {
+		if p.File == name {
+			t.Errorf("%s/%s (template %s): %s", contentDir, scaffold.TemplatePage, kind, p)
+		}
+	}
+	p := *pageOf(t, s, name)
+	p.Path = fmt.Sprintf("%s (scaffolded as %s)", scaffold.TemplatePage, name)
+	checkSections(t, &p, kind)
+	return &p
 }
 
 func TestAlertsHaveRulesAndRunbooks(t *testing.T) {
-	pages := loadPages(t)
 	owner := map[string]string{} // alert name -> position in the runbook naming it
-	for _, p := range sortedPages(pages) {
-		for _, a := range p.alerts {
-			if prev, dup := owner[a.text]; dup {
-				t.Errorf("%s: alert %s is already the subject of %s; an alert belongs to one runbook", p.at(a.line), a.text, prev)
+	for _, p := range site(t).Pages {
+		for i, a := range p.Meta.Alerts {
+			pos := at(p.Path, p.Meta.AlertAt(i).Line)
+			if prev, dup := owner[a]; dup {
+				t.Errorf("%s: alert %s is already the subject of %s; an alert belongs to one runbook", pos, a, prev)
 				continue
 			}
-			owner[a.text] = p.at(a.line)
+			owner[a] = pos
 		}
 	}
-
-	f, err := os.Open(rulesPath)
+	data, err := os.ReadFile(rulesPath)
 	if err != nil {
-		t.Fatalf("open rules: %v", err)
-	}
-	defer f.Close()
-	rules := map[string]int{} // alert name -> line in the rules file
-	var current string
-	sc := bufio.NewScanner(f)
-	for n := 1; sc.Scan(); n++ {
-		if m := ruleAlert.FindStringSubmatch(sc.Text()); m != nil {
-			current = m[1]
-			if prev, dup := rules[current]; dup {
-				t.Errorf("%s:%d: alert %s is already defined on line %d", rulesPath, n, current, prev)
-			}
-			rules[current] = n
-			if _, ok := owner[current]; !ok {
-				t.Errorf("%s:%d: alert %s is named in no runbook's alerts", rulesPath, n, current)
-			}
-			continue
-		}
-		if m := ruleRunbook.FindStringSubmatch(sc.Text()); m != nil && current != "" {
-			if want := alertURL + strings.ToLower(current) + "/"; m[1] != want {
-				t.Errorf("%s:%d: runbook_url of %s is %s, want %s", rulesPath, n, current, m[1], want)
-			}
-		}
-	}
-	if err := sc.Err(); err != nil {
 		t.Fatalf("read rules: %v", err)
 	}
-	for name, at := range owner {
-		if _, ok := rules[name]; !ok {
-			t.Errorf("%s: alert %s has no \"alert: %s\" rule in %s", at, name, name, rulesPath)
+	rules, probs := alertrules.Parse(rulesPath, data)
+	for _, p := range probs {
+		t.Error(p)
+	}
+	defined := map[string]int{}
+	for _, r := range rules {
+		if prev, dup := defined[r.Alert]; dup {
+			t.Errorf("%s:%d: alert %s is already defined on line %d", rulesPath, r.Line, r.Alert, prev)
+		}
+		defined[r.Alert] = r.Line
+		if _, ok := owner[r.Alert]; !ok {
+			t.Errorf("%s:%d: alert %s is named in no runbook's alerts", rulesPath, r.Line, r.Alert)
+		}
+		if want := alertURL + strings.ToLower(r.Alert) + "/"; r.RunbookURL != want {
+			t.Errorf("%s:%d: runbook_url of %s is %s, want %s", rulesPath, r.URLLine, r.Alert, r.RunbookURL, want)
 		}
 	}
-}
-
-func TestTemplateScaffold(t *testing.T) {
-	pages := loadPages(t)
-	tmpl := pages[path.Join(contentDir, "template.md")]
-	if tmpl == nil {
-		t.Fatalf("%s/template.md: missing", contentDir)
-	}
-	if _, ok := tmpl.front["severity"]; ok {
-		t.Errorf("%s: the template page must not have a severity", tmpl.keyAt("severity"))
-	}
-	i := slices.IndexFunc(tmpl.blocks, func(b codeBlock) bool { return b.info == "markdown" })
-	if i < 0 {
-		t.Fatalf("%s: no ````markdown block holding the runbook template", tmpl.path)
-	}
-	b := tmpl.blocks[i]
-	if fence := strings.TrimSpace(tmpl.lines[b.line-1]); !strings.HasPrefix(fence, "````") {
-		t.Errorf("%s: open the template block with four backticks so nested ``` fences render", tmpl.at(b.line))
-	}
-	for _, ph := range []string{"{{title}}", "{{severity}}", "{{type}}", "{{owner}}", "{{date}}"} {
-		if !strings.Contains(b.body, ph) {
-			t.Errorf("%s: template block lacks placeholder %s", tmpl.at(b.line), ph)
+	for name, pos := range owner {
+		if _, ok := defined[name]; !ok {
+			t.Errorf("%s: alert %s has no \"alert: %s\" rule in %s", pos, name, name, rulesPath)
 		}
-	}
-	// The scaffolded runbook is a page of runbooks/: parse it as one, with
-	// positions pointing into template.md, and check it like the others.
-	scaffold := parsePage(tmpl.path, b.body, b.line+1)
-	for _, problem := range scaffold.problems {
-		t.Error(problem)
-	}
-	for _, title := range requiredSections["incident"] {
-		if _, _, ok := scaffold.section(title); !ok {
-			t.Errorf("%s: template lacks section \"## %s\"", tmpl.at(b.line), title)
-		}
-	}
-	withScaffold := map[string]*page{}
-	for k, v := range pages {
-		withScaffold[k] = v
-	}
-	const scaffoldPath = contentDir + "/new-runbook.md"
-	withScaffold[scaffoldPath] = scaffold
-	checkLinks(t, withScaffold, scaffold, scaffoldPath)
-}
-
-func TestSlug(t *testing.T) {
-	tests := []struct{ heading, want string }{
-		{"Step 1: Verify the Issue", "step-1-verify-the-issue"},
-		{"Quick Fix (Temporary)", "quick-fix-temporary"},
-		{"Follow-Up", "follow-up"},
-		{"Step 2: Check `FEDummy`", "step-2-check-fedummy"},
-		{"Horizontal scaling: **more** pods", "horizontal-scaling-more-pods"},
-	}
-	for _, tt := range tests {
-		if got := slug(tt.heading); got != tt.want {
-			t.Errorf("slug(%q) = %q, want %q", tt.heading, got, tt.want)
-		}
-	}
-}
-
-func TestParseFenceNesting(t *testing.T) {
-	src := "---\ntitle: T\n---\n# T\n\n````markdown\n```bash\necho hi\n```\n````\n\n```bash\nif then\n```\n"
-	p := parsePage("x.md", src, 1)
-	if len(p.problems) > 0 {
-		t.Fatalf("problems: %v", p.problems)
-	}
-	var infos []string
-	for _, b := range p.blocks {
-		infos = append(infos, fmt.Sprintf("%d:%s", b.line, b.info))
-	}
-	if want := []string{"6:markdown", "12:bash"}; !slices.Equal(infos, want) {
-		t.Errorf("blocks = %v, want %v", infos, want)
-	}
-	if !strings.Contains(p.blocks[0].body, "```bash") {
-		t.Errorf("nested fence lost from outer block: %q", p.blocks[0].body)
 	}
 }
