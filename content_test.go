@@ -138,8 +138,8 @@ type rendered struct {
 
 // block is a code block: its language and its text as copied.
 type block struct {
-	lang, text, section string
-	line                int // line of the opening fence, from the parsed page
+	lang, text string
+	line       int // line of the opening fence, from the parsed page
 }
 
 // item is a list item or a table cell, with its own text (nested lists
