@@ -157,6 +157,7 @@ type item struct {
 type section struct {
 	text   strings.Builder
 	hrefs  []string
+	spans  []string // inline code
 	blocks int
 }
 
@@ -198,6 +199,7 @@ func readBody(body []byte) (*rendered, error) {
 		stack   []*open          // open list items and table cells
 		headers []string         // column headings of the current table
 		th      *strings.Builder // heading cell being read
+		span    *strings.Builder // inline code being read
 		col     = -1             // column of the current body cell
 		attr    = func(e xml.StartElement, name string) string {
 			for _, a := range e.Attr {
@@ -227,6 +229,8 @@ func readBody(body []byte) (*rendered, error) {
 			case "code":
 				if pre != nil {
 					lang = strings.TrimPrefix(attr(tok, "class"), "language-")
+				} else {
+					span = &strings.Builder{}
 				}
 			case "a":
 				if inH2 {
@@ -260,6 +264,11 @@ func readBody(body []byte) (*rendered, error) {
 			switch tok.Name.Local {
 			case "h2":
 				inH2 = false
+			case "code":
+				if span != nil {
+					r.sections[cur].spans = append(r.sections[cur].spans, span.String())
+					span = nil
+				}
 			case "pre":
 				if pre != nil {
 					r.blocks = append(r.blocks, block{lang: lang, text: pre.String()})
@@ -293,6 +302,9 @@ func readBody(body []byte) (*rendered, error) {
 			case th != nil:
 				th.Write(tok)
 			default:
+				if span != nil {
+					span.Write(tok)
+				}
 				if !inH2 {
 					r.sections[cur].text.Write(tok)
 				}
@@ -563,8 +575,9 @@ func TestRunbooksAreSafeToPaste(t *testing.T) {
 // checkReadable reports, for one runbook: a command that writes a literal
 // value into a declared parameter, a shell block that uses a parameter
 // without stopping while it is empty, a "go to" or "see step" in a list
-// or table that is not a link, a Verification section without a command,
-// and a missing or contactless Escalation section.
+// or table that is not a link, a dashboard or endpoint in Symptoms shown as
+// code rather than a link, a Verification section without a command, and a
+// missing or contactless Escalation section.
 func checkReadable(t *testing.T, p *page.Page) {
 	t.Helper()
 	r := render(t, p)
@@ -587,6 +600,13 @@ func checkReadable(t *testing.T, p *page.Page) {
 		}
 		if strings.EqualFold(it.column, "go to") && !strings.Contains(it.text, linkOpen) {
 			t.Errorf("%s/%s#%s: \"Go to\" cell %q is not a link to the heading", contentDir, p.Path, it.section, it.text)
+		}
+	}
+	if sec, line, ok := r.section(p, "Symptoms"); ok {
+		for _, c := range sec.spans {
+			if strings.HasPrefix(c, "https://") || strings.HasPrefix(c, "http://") {
+				t.Errorf("%s: Symptoms shows %s as code: make it a link, so the reader can open it and check --external can test it", at(p.Path, line), c)
+			}
 		}
 	}
 	if sec, line, ok := r.section(p, "Verification"); !ok {
