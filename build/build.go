@@ -7,8 +7,6 @@ package build
 import (
 	"bytes"
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -22,6 +20,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/arcaapi/runbooks/build/cache"
 	"github.com/arcaapi/runbooks/build/check"
 	"github.com/arcaapi/runbooks/build/diag"
 	"github.com/arcaapi/runbooks/build/highlight"
@@ -31,7 +30,6 @@ import (
 	"github.com/arcaapi/runbooks/build/meta"
 	"github.com/arcaapi/runbooks/build/output"
 	"github.com/arcaapi/runbooks/build/page"
-	"github.com/arcaapi/runbooks/build/pagecache"
 	"github.com/arcaapi/runbooks/build/publish"
 	"github.com/arcaapi/runbooks/theme"
 )
@@ -184,46 +182,25 @@ func openSource(dir string) (fs.FS, error) {
 }
 
 // NewHighlighter returns the highlighter for building cfg.Src, reading and
-// filling the persistent cache unless cfg.NoCache; the store is nil
+// filling the persistent block store unless cfg.NoCache; the store is nil
 // without one. Save the store when done.
-func NewHighlighter(cfg Config) (*highlight.Highlighter, *highlight.Store) {
-	dir, ok := cacheDir(cfg)
+func NewHighlighter(cfg Config) (*highlight.Highlighter, *cache.Blocks) {
+	dir, ok := cache.Dir(cfg.CacheDir, cfg.NoCache)
 	if !ok {
 		return highlight.New(nil), nil
 	}
-	store := highlight.Open(dir, siteName(cfg.Src))
+	store := cache.OpenBlocks(dir, highlight.Settings(), cache.SiteName(cfg.Src))
 	return highlight.New(store), store
 }
 
 // openPageCache opens the page cache for building cfg.Src, or returns nil
 // without one.
-func openPageCache(cfg Config) *pagecache.Cache {
-	dir, ok := cacheDir(cfg)
+func openPageCache(cfg Config) *cache.Pages {
+	dir, ok := cache.Dir(cfg.CacheDir, cfg.NoCache)
 	if !ok {
 		return nil
 	}
-	return pagecache.Open(dir, siteName(cfg.Src))
-}
-
-// cacheDir returns the folder of the persistent caches, and false when
-// there are none: with cfg.NoCache, or no user cache folder.
-func cacheDir(cfg Config) (string, bool) {
-	if cfg.NoCache {
-		return "", false
-	}
-	if cfg.CacheDir != "" {
-		return cfg.CacheDir, true
-	}
-	d, err := highlight.DefaultDir()
-	return d, err == nil
-}
-
-// siteName names the cache files of the site in src: a hash of its
-// absolute path, so two sites do not evict each other's entries.
-func siteName(src string) string {
-	abs, _ := filepath.Abs(src)
-	sum := sha256.Sum256([]byte(abs))
-	return hex.EncodeToString(sum[:6])
+	return cache.OpenPages(dir, cache.SiteName(cfg.Src))
 }
 
 // Site is a parsed site: its pages, the other files, and every problem.
@@ -249,7 +226,7 @@ func Parse(ctx context.Context, src fs.FS, cfg Config, hl markdown.Highlighter) 
 
 // parse is Parse taking unchanged pages from cache, which may be nil. The
 // cache must only ever be used with the same highlighter.
-func parse(ctx context.Context, src fs.FS, cfg Config, hl markdown.Highlighter, cache *pagecache.Cache) (*Site, error) {
+func parse(ctx context.Context, src fs.FS, cfg Config, hl markdown.Highlighter, cache *cache.Pages) (*Site, error) {
 	tree, probs, err := load.Walk(src)
 	if err != nil {
 		return nil, err
@@ -334,8 +311,8 @@ type parser struct {
 	base    link.Base
 	baseURL string
 	dirs    map[string]bool
-	cache   *pagecache.Cache // may be nil
-	cached  atomic.Int64     // pages taken from cache
+	cache   *cache.Pages // may be nil
+	cached  atomic.Int64 // pages taken from cache
 }
 
 // page reads, parses and renders the body of one page, or takes it from
@@ -355,7 +332,7 @@ func (p *parser) page(e load.Entry) (*page.Page, []diag.Problem) {
 		pg, probs, _ := p.parse(e, data)
 		return pg, probs
 	}
-	k := pagecache.KeyOf(p.baseURL, e.Path, e.URL, data)
+	k := cache.PageKey(p.baseURL, e.Path, e.URL, data)
 	if c, ok := p.cache.Get(k); ok && p.sameDirs(c.Dirs) {
 		p.cached.Add(1)
 		pg := c.Page
@@ -365,7 +342,7 @@ func (p *parser) page(e load.Entry) (*page.Page, []diag.Problem) {
 		return &pg, c.Problems
 	}
 	pg, probs, dirs := p.parse(e, data)
-	p.cache.Put(k, &pagecache.Entry{Page: *pg, Problems: probs, Dirs: dirs})
+	p.cache.Put(k, &cache.Entry{Page: *pg, Problems: probs, Dirs: dirs})
 	return pg, probs
 }
 

@@ -8,9 +8,9 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/arcaapi/runbooks/build/cache"
 	"github.com/arcaapi/runbooks/build/load"
 	"github.com/arcaapi/runbooks/build/page"
-	"github.com/arcaapi/runbooks/build/pagecache"
 	"github.com/arcaapi/runbooks/build/stamp"
 )
 
@@ -26,15 +26,11 @@ type upToDate struct {
 // that change the output, the build date, the theme folder and every file
 // of the source tree. It returns nil without a cache folder or a build id.
 func newUpToDate(cfg Config, src fs.FS) *upToDate {
-	dir, ok := cacheDir(cfg)
+	dir, ok := cache.Dir(cfg.CacheDir, cfg.NoCache)
 	if !ok {
 		return nil
 	}
-	id, err := pagecache.BuildID()
-	if err != nil {
-		return nil
-	}
-	out, err := filepath.Abs(cfg.Out)
+	id, err := cache.Identity()
 	if err != nil {
 		return nil
 	}
@@ -53,7 +49,7 @@ func newUpToDate(cfg Config, src fs.FS) *upToDate {
 			return nil
 		}
 	}
-	u := &upToDate{file: filepath.Join(dir, "output-"+siteName(out)+".bin")}
+	u := &upToDate{file: filepath.Join(dir, "output-"+cache.SiteName(cfg.Out)+".bin")}
 	h.Sum(u.inputs[:0])
 	return u
 }

@@ -6,7 +6,7 @@ package highlight
 
 import (
 	"bytes"
-	"crypto/sha256"
+	"fmt"
 	"html"
 	"strings"
 	"sync"
@@ -14,6 +14,8 @@ import (
 
 	"github.com/alecthomas/chroma/v2"
 	chtml "github.com/alecthomas/chroma/v2/formatters/html"
+
+	"github.com/arcaapi/runbooks/build/cache"
 )
 
 // Limits beyond which a block is shown as plain text: chroma's regexp lexers
@@ -39,17 +41,37 @@ const MaxLateBlocks = 8
 // memBudget bounds the bytes of highlighted HTML kept in memory.
 const memBudget = 256 << 20
 
-type key [16]byte
-
-func keyOf(lang string, code []byte) key {
-	h := sha256.New()
-	h.Write([]byte(lang))
-	h.Write([]byte{0})
-	h.Write(code)
-	var k key
-	copy(k[:], h.Sum(nil))
-	return k
+// keyOf returns the key of a block of code in lang, in memory and in the
+// persistent store (whose file name carries the rest of what a block's
+// HTML depends on: see Settings).
+func keyOf(lang string, code []byte) cache.Key {
+	return cache.KeyOf([]byte(lang), code)
 }
+
+// formatting is the formatter's options, as data so that the store can be
+// keyed by them.
+type formatting struct {
+	Prefix   string // prefix of the CSS classes
+	TabWidth int
+}
+
+// defaultFormatting is what the theme's chroma.css is written for.
+var defaultFormatting = formatting{TabWidth: 4}
+
+func (f formatting) formatter() *chtml.Formatter {
+	return chtml.New(chtml.WithClasses(true), chtml.PreventSurroundingPre(true), chtml.TabWidth(f.TabWidth), chtml.ClassPrefix(f.Prefix))
+}
+
+// settings describes everything but the block that its HTML depends on
+// and the build identity does not name: the formatter's options and the
+// lexer loop's version.
+func (f formatting) settings() string {
+	return fmt.Sprintf("formatter %+v; lexer loop %d", f, lexerLoopVersion)
+}
+
+// Settings describes the highlighter's settings for the name of its
+// persistent store (see cache.OpenBlocks).
+func Settings() string { return defaultFormatting.settings() }
 
 type entry struct {
 	once sync.Once
@@ -62,13 +84,13 @@ type entry struct {
 type Highlighter struct {
 	formatter *chtml.Formatter
 	style     *chroma.Style // unused by class output, but Format wants one
-	store     *Store        // may be nil
+	store     *cache.Blocks // may be nil
 
 	registry *chroma.LexerRegistry // chroma's lexers, in a faster loop
 
 	mu      sync.Mutex
 	lexers  map[string]chroma.Lexer // misses cached as nil
-	blocks  map[key]*entry
+	blocks  map[cache.Key]*entry
 	memUsed int
 	stats   Stats
 	lexTime time.Duration // MaxLexTime; shorter in tests
@@ -90,15 +112,20 @@ func (h *Highlighter) Stats() Stats {
 	return h.stats
 }
 
-// New returns a Highlighter that reads and fills store, which may be nil.
-func New(store *Store) *Highlighter {
+// New returns a Highlighter that reads and fills store, which may be nil;
+// open it with Settings.
+func New(store *cache.Blocks) *Highlighter {
+	return newWith(store, defaultFormatting)
+}
+
+func newWith(store *cache.Blocks, f formatting) *Highlighter {
 	return &Highlighter{
-		formatter: chtml.New(chtml.WithClasses(true), chtml.PreventSurroundingPre(true), chtml.TabWidth(4)),
+		formatter: f.formatter(),
 		style:     chroma.MustNewStyle("classes", chroma.StyleEntries{}),
 		store:     store,
 		registry:  newRegistry(),
 		lexers:    map[string]chroma.Lexer{},
-		blocks:    map[key]*entry{},
+		blocks:    map[cache.Key]*entry{},
 		lexTime:   MaxLexTime,
 	}
 }
@@ -125,12 +152,12 @@ func (h *Highlighter) Highlight(lang string, code []byte) (string, bool) {
 	}
 	h.mu.Unlock()
 	e.once.Do(func() {
-		s, stored := h.store.get(k)
+		s, stored := h.store.Get(k)
 		if !stored {
 			var lexed bool
 			s, lexed = h.format(lexer, code)
 			if lexed {
-				h.store.put(k, s) // a block that ran out of time is tried again next build
+				h.store.Put(k, s) // a block that ran out of time is tried again next build
 			}
 		}
 		e.html = s
@@ -143,7 +170,7 @@ func (h *Highlighter) Highlight(lang string, code []byte) (string, bool) {
 		}
 		h.mu.Unlock()
 	})
-	h.store.use(k)
+	h.store.Use(k)
 	return e.html, true
 }
 

@@ -1,9 +1,12 @@
 package highlight
 
 import (
+	"fmt"
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/arcaapi/runbooks/build/cache"
 )
 
 func TestHighlight(t *testing.T) {
@@ -55,15 +58,18 @@ func TestIdenticalBlocksOnce(t *testing.T) {
 	}
 }
 
+// open opens the block store for the default highlighter.
+func open(dir, site string) *cache.Blocks { return cache.OpenBlocks(dir, Settings(), site) }
+
 func TestStorePersists(t *testing.T) {
 	dir := t.TempDir()
 	code := []byte("SELECT 1;\n")
-	s1 := Open(dir, "site")
+	s1 := open(dir, "site")
 	want, _ := New(s1).Highlight("sql", code)
 	if err := s1.Save(); err != nil {
 		t.Fatal(err)
 	}
-	h2 := New(Open(dir, "site"))
+	h2 := New(open(dir, "site"))
 	got, _ := h2.Highlight("sql", code)
 	if got != want {
 		t.Errorf("from store = %q, want %q", got, want)
@@ -72,7 +78,7 @@ func TestStorePersists(t *testing.T) {
 		t.Errorf("second build stats = %+v, want the block from the store", s)
 	}
 	// Another site's store is separate, and a corrupt file is ignored.
-	if _, ok := Open(dir, "other").get(keyOf("sql", code)); ok {
+	if _, ok := open(dir, "other").Get(keyOf("sql", code)); ok {
 		t.Error("stores of two sites are shared")
 	}
 }
@@ -84,23 +90,56 @@ func TestStorePersists(t *testing.T) {
 func TestStoreKeepsBlocksPagesStillShow(t *testing.T) {
 	dir := t.TempDir()
 	a, b := []byte("SELECT 1;\n"), []byte("SELECT 2;\n")
-	s := Open(dir, "site")
+	s := open(dir, "site")
 	New(s).Highlight("sql", a)
 	if err := s.Save(); err != nil {
 		t.Fatal(err)
 	}
-	if err := Open(dir, "site").Save(); err != nil { // a build that used no block
+	if err := open(dir, "site").Save(); err != nil { // a build that used no block
 		t.Fatal(err)
 	}
-	s = Open(dir, "site")
+	s = open(dir, "site")
 	New(s).Highlight("sql", b)
 	if err := s.Save(); err != nil {
 		t.Fatal(err)
 	}
-	h := New(Open(dir, "site"))
+	h := New(open(dir, "site"))
 	h.Highlight("sql", a)
 	h.Highlight("sql", b)
 	if st := h.Stats(); st.FromStore != 2 || st.Lexed != 0 {
 		t.Errorf("stats = %+v, want both blocks from the store", st)
+	}
+}
+
+// TestStoreKeyedByFormatterOptions: a block stored by a highlighter with
+// other formatter options is not served, so a change to the options shows
+// in the next build without clearing the cache.
+func TestStoreKeyedByFormatterOptions(t *testing.T) {
+	dir := t.TempDir()
+	code := []byte("SELECT 1;\n")
+	s := open(dir, "site")
+	if got, _ := New(s).Highlight("sql", code); strings.Contains(got, "x-") {
+		t.Fatalf("default classes carry the test's prefix: %q", got)
+	}
+	if err := s.Save(); err != nil {
+		t.Fatal(err)
+	}
+	prefixed := formatting{Prefix: "x-", TabWidth: defaultFormatting.TabWidth}
+	h := newWith(cache.OpenBlocks(dir, prefixed.settings(), "site"), prefixed)
+	got, _ := h.Highlight("sql", code)
+	if !strings.Contains(got, `class="x-`) {
+		t.Errorf("after a change of formatter options the block is %q: stale HTML from the store", got)
+	}
+	if st := h.Stats(); st.FromStore != 0 {
+		t.Errorf("stats = %+v, want no block from the store", st)
+	}
+}
+
+// TestSettingsNameTheLexerLoop: the store's settings change with the
+// version of the lexer loop, so blocks lexed by an earlier loop are not
+// reused.
+func TestSettingsNameTheLexerLoop(t *testing.T) {
+	if want := fmt.Sprintf("lexer loop %d", lexerLoopVersion); !strings.Contains(Settings(), want) {
+		t.Errorf("Settings() = %q, does not name %q", Settings(), want)
 	}
 }

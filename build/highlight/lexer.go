@@ -14,6 +14,10 @@ import (
 	"github.com/dlclark/regexp2/v2/syntax"
 )
 
+// lexerLoopVersion names what ruleLexer emits. Change it with any change
+// to the loop, so that blocks stored by an earlier loop are not reused.
+const lexerLoopVersion = 2
+
 // newRegistry returns a registry of chroma's lexers in which each of its
 // regular-expression lexers runs in ruleLexer's loop. Lexers that call
 // other lexers by name (console calls bash for its commands) find them

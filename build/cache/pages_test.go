@@ -1,4 +1,4 @@
-package pagecache_test
+package cache_test
 
 import (
 	"os"
@@ -6,14 +6,14 @@ import (
 	"reflect"
 	"testing"
 
+	"github.com/arcaapi/runbooks/build/cache"
 	"github.com/arcaapi/runbooks/build/diag"
 	"github.com/arcaapi/runbooks/build/page"
-	"github.com/arcaapi/runbooks/build/pagecache"
 )
 
 // full is an entry with every field set, so a field the file loses shows.
-func full() *pagecache.Entry {
-	return &pagecache.Entry{
+func full() *cache.Entry {
+	return &cache.Entry{
 		Page: page.Page{
 			Path: "db/pool.md", URL: "db/pool/",
 			Meta: page.Meta{Title: "Pool", Severity: "SEV2", Type: page.Incident, Owner: "team-db", LastUpdated: "2026-11-01",
@@ -33,9 +33,9 @@ func full() *pagecache.Entry {
 
 func TestEntriesSurviveTheFile(t *testing.T) {
 	dir := t.TempDir()
-	k1 := pagecache.KeyOf("", "db/pool.md", "db/pool/", []byte("source"))
-	k2 := pagecache.KeyOf("", "db/other.md", "db/other/", []byte("source"))
-	c := pagecache.Open(dir, "site")
+	k1 := cache.PageKey("", "db/pool.md", "db/pool/", []byte("source"))
+	k2 := cache.PageKey("", "db/other.md", "db/other/", []byte("source"))
+	c := cache.OpenPages(dir, "site")
 	if _, ok := c.Get(k1); ok {
 		t.Fatal("a new cache has an entry")
 	}
@@ -45,7 +45,7 @@ func TestEntriesSurviveTheFile(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	c = pagecache.Open(dir, "site")
+	c = cache.OpenPages(dir, "site")
 	got, ok := c.Get(k1)
 	if !ok {
 		t.Fatal("the entry did not survive Save and Open")
@@ -57,26 +57,26 @@ func TestEntriesSurviveTheFile(t *testing.T) {
 	if err := c.Save(); err != nil {
 		t.Fatal(err)
 	}
-	c = pagecache.Open(dir, "site")
+	c = cache.OpenPages(dir, "site")
 	if _, ok := c.Get(k2); ok {
 		t.Error("an entry the last build did not use was kept")
 	}
 	if _, ok := c.Get(k1); !ok {
 		t.Error("an entry the last build used was dropped")
 	}
-	if _, ok := pagecache.Open(dir, "other-site").Get(k1); ok {
+	if _, ok := cache.OpenPages(dir, "other-site").Get(k1); ok {
 		t.Error("another site's cache has the entry")
 	}
 }
 
 func TestKeysTellInputsApart(t *testing.T) {
-	base := pagecache.KeyOf("", "a.md", "a/", []byte("# A\n"))
-	for name, k := range map[string]pagecache.Key{
-		"base URL": pagecache.KeyOf("https://x.example/", "a.md", "a/", []byte("# A\n")),
-		"path":     pagecache.KeyOf("", "b.md", "a/", []byte("# A\n")),
-		"URL":      pagecache.KeyOf("", "a.md", "b/", []byte("# A\n")),
-		"source":   pagecache.KeyOf("", "a.md", "a/", []byte("# B\n")),
-		"boundary": pagecache.KeyOf("", "a.m", "da/", []byte("# A\n")),
+	base := cache.PageKey("", "a.md", "a/", []byte("# A\n"))
+	for name, k := range map[string]cache.Key{
+		"base URL": cache.PageKey("https://x.example/", "a.md", "a/", []byte("# A\n")),
+		"path":     cache.PageKey("", "b.md", "a/", []byte("# A\n")),
+		"URL":      cache.PageKey("", "a.md", "b/", []byte("# A\n")),
+		"source":   cache.PageKey("", "a.md", "a/", []byte("# B\n")),
+		"boundary": cache.PageKey("", "a.m", "da/", []byte("# A\n")),
 	} {
 		if k == base {
 			t.Errorf("a different %s gives the same key", name)
@@ -86,8 +86,8 @@ func TestKeysTellInputsApart(t *testing.T) {
 
 func TestCorruptFilesAreIgnored(t *testing.T) {
 	dir := t.TempDir()
-	k := pagecache.KeyOf("", "a.md", "a/", []byte("# A\n"))
-	c := pagecache.Open(dir, "site")
+	k := cache.PageKey("", "a.md", "a/", []byte("# A\n"))
+	c := cache.OpenPages(dir, "site")
 	c.Put(k, full())
 	if err := c.Save(); err != nil {
 		t.Fatal(err)
@@ -106,7 +106,7 @@ func TestCorruptFilesAreIgnored(t *testing.T) {
 		if err := os.WriteFile(files[0], bad, 0o600); err != nil {
 			t.Fatal(err)
 		}
-		if _, ok := pagecache.Open(dir, "site").Get(k); ok {
+		if _, ok := cache.OpenPages(dir, "site").Get(k); ok {
 			t.Errorf("%s: a corrupt file gave an entry", name)
 		}
 	}
@@ -131,8 +131,8 @@ func TestSaveRemovesTheSitesFilesFromOtherBuilds(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	c := pagecache.Open(dir, "site")
-	c.Put(pagecache.KeyOf("", "a.md", "a/", []byte("a")), full())
+	c := cache.OpenPages(dir, "site")
+	c.Put(cache.PageKey("", "a.md", "a/", []byte("a")), full())
 	if err := c.Save(); err != nil {
 		t.Fatal(err)
 	}
@@ -142,7 +142,7 @@ func TestSaveRemovesTheSitesFilesFromOtherBuilds(t *testing.T) {
 			t.Errorf("%s removed: %v, want %v", name, gone, removed)
 		}
 	}
-	if _, ok := pagecache.Open(dir, "site").Get(pagecache.KeyOf("", "a.md", "a/", []byte("a"))); !ok {
+	if _, ok := cache.OpenPages(dir, "site").Get(cache.PageKey("", "a.md", "a/", []byte("a"))); !ok {
 		t.Error("the build's own file was removed")
 	}
 }

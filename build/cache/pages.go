@@ -1,26 +1,13 @@
-// Package pagecache keeps parsed pages between builds, so a page whose
-// source has not changed is not parsed, and its code not highlighted,
-// again. The cache is one file per site in the user cache folder; its name
-// carries the build id of the running binary, so a different build of the
-// tool never reads what another wrote. Save keeps only the pages the build
-// used, so the file is bounded by the size of the site, and removes the
-// site's files from other builds of the tool, which nothing will read
-// again. The file is safe to delete at any time.
-package pagecache
+package cache
 
 import (
 	"bufio"
 	"bytes"
 	"crypto/sha256"
-	"debug/elf"
 	"encoding/binary"
 	"encoding/gob"
-	"encoding/hex"
 	"errors"
-	"fmt"
 	"os"
-	"path/filepath"
-	"strings"
 	"sync"
 
 	"github.com/arcaapi/runbooks/build/diag"
@@ -28,21 +15,10 @@ import (
 	"github.com/arcaapi/runbooks/internal/atomicfile"
 )
 
-// Key identifies a page's source and everything else its parse depends on.
-type Key [sha256.Size]byte
-
-// KeyOf returns the key of a page at path, built at url, with source data,
-// for a site whose links are written for baseURL.
-func KeyOf(baseURL, path, url string, data []byte) Key {
-	h := sha256.New()
-	for _, s := range []string{baseURL, path, url} {
-		h.Write([]byte(s))
-		h.Write([]byte{0})
-	}
-	h.Write(data)
-	var k Key
-	h.Sum(k[:0])
-	return k
+// PageKey returns the key of a page at path, built at url, with source
+// data, for a site whose links are written for baseURL.
+func PageKey(baseURL, path, url string, data []byte) Key {
+	return KeyOf([]byte(baseURL), []byte(path), []byte(url), data)
 }
 
 // Entry is a parsed page and what its parse depended on beyond its source.
@@ -54,8 +30,11 @@ type Entry struct {
 	Dirs map[string]bool
 }
 
-// Cache is the page cache of one site. It is safe for concurrent use.
-type Cache struct {
+// Pages is the page cache of one site: parsed pages kept between builds,
+// so a page whose source has not changed is not parsed, and its code not
+// highlighted, again. Save keeps only the pages the build used, so the
+// file is bounded by the size of the site. It is safe for concurrent use.
+type Pages struct {
 	path  string
 	ready chan struct{} // closed when the file has been read
 
@@ -77,17 +56,17 @@ const magic = "RBPC3\n"
 // decoded in parallel; each stream describes its types once.
 const chunks = 16
 
-// Open starts reading the cache of the site identified by name in dir; Get
-// waits for it. A missing or corrupt file, or a binary without a build id,
-// gives an empty cache.
-func Open(dir, name string) *Cache {
-	c := &Cache{ready: make(chan struct{}), old: map[Key]*Entry{}, fresh: map[Key]*Entry{}}
-	id, err := BuildID()
+// OpenPages starts reading the page cache of site (see SiteName) in dir;
+// Get waits for it. A missing or corrupt file, or a binary without an
+// identity, gives an empty cache.
+func OpenPages(dir, site string) *Pages {
+	c := &Pages{ready: make(chan struct{}), old: map[Key]*Entry{}, fresh: map[Key]*Entry{}}
+	path, err := File(dir, "pages", "", site)
 	if err != nil {
 		close(c.ready)
 		return c
 	}
-	c.path = filepath.Join(dir, fmt.Sprintf("pages-%s-%s.bin", id, name))
+	c.path = path
 	go func() {
 		defer close(c.ready)
 		if err := c.load(); err != nil {
@@ -97,7 +76,7 @@ func Open(dir, name string) *Cache {
 	return c
 }
 
-func (c *Cache) load() error {
+func (c *Pages) load() error {
 	data, err := os.ReadFile(c.path)
 	if err != nil {
 		return err
@@ -142,7 +121,7 @@ func (c *Cache) load() error {
 
 // Get returns the entry for k, if the cache holds one. The entry is the
 // caller's to change.
-func (c *Cache) Get(k Key) (*Entry, bool) {
+func (c *Pages) Get(k Key) (*Entry, bool) {
 	if c == nil {
 		return nil, false
 	}
@@ -158,7 +137,7 @@ func (c *Cache) Get(k Key) (*Entry, bool) {
 }
 
 // Put stores the entry for k; e must not change afterwards.
-func (c *Cache) Put(k Key, e *Entry) {
+func (c *Pages) Put(k Key, e *Entry) {
 	if c == nil || c.path == "" {
 		return
 	}
@@ -170,7 +149,7 @@ func (c *Cache) Put(k Key, e *Entry) {
 
 // Save writes the entries got or put since Open, atomically, when they
 // differ from what the file holds.
-func (c *Cache) Save() error {
+func (c *Pages) Save() error {
 	if c == nil || c.path == "" {
 		return nil
 	}
@@ -210,44 +189,6 @@ func (c *Cache) Save() error {
 	if err != nil {
 		return err
 	}
-	c.removeOthers()
+	removeOthers(c.path)
 	return nil
-}
-
-// removeOthers removes the files other builds of the tool wrote for the
-// same site.
-func (c *Cache) removeOthers() {
-	dir, mine := filepath.Split(c.path)
-	site := mine[strings.LastIndexByte(mine, '-'):] // "-<name>.bin"
-	others, _ := filepath.Glob(filepath.Join(dir, "pages-*"+site))
-	for _, p := range others {
-		if filepath.Base(p) != mine && strings.Count(filepath.Base(p), "-") == strings.Count(mine, "-") {
-			os.Remove(p)
-		}
-	}
-}
-
-// BuildID returns a short hash of the Go build id of the running binary,
-// which changes whenever its code does; what it caches is only good for
-// the binary that wrote it.
-func BuildID() (string, error) {
-	exe, err := os.Executable()
-	if err != nil {
-		return "", err
-	}
-	f, err := elf.Open(exe)
-	if err != nil {
-		return "", err
-	}
-	defer f.Close()
-	s := f.Section(".note.go.buildid")
-	if s == nil {
-		return "", errors.New("no Go build id")
-	}
-	note, err := s.Data()
-	if err != nil || len(note) == 0 {
-		return "", errors.New("no Go build id")
-	}
-	sum := sha256.Sum256(note)
-	return hex.EncodeToString(sum[:8]), nil
 }
