@@ -16,6 +16,7 @@ import (
 	chtml "github.com/alecthomas/chroma/v2/formatters/html"
 
 	"github.com/arcaapi/runbooks/build/cache"
+	"github.com/arcaapi/runbooks/build/highlight/lexer"
 )
 
 // Limits beyond which a block is shown as plain text: chroma's regexp lexers
@@ -66,7 +67,7 @@ func (f formatting) formatter() *chtml.Formatter {
 // and the build identity does not name: the formatter's options and the
 // lexer loop's version.
 func (f formatting) settings() string {
-	return fmt.Sprintf("formatter %+v; lexer loop %d", f, lexerLoopVersion)
+	return fmt.Sprintf("formatter %+v; lexer loop %d", f, lexer.LoopVersion)
 }
 
 // Settings describes the highlighter's settings for the name of its
@@ -123,7 +124,7 @@ func newWith(store *cache.Blocks, f formatting) *Highlighter {
 		formatter: f.formatter(),
 		style:     chroma.MustNewStyle("classes", chroma.StyleEntries{}),
 		store:     store,
-		registry:  newRegistry(),
+		registry:  lexer.NewRegistry(),
 		lexers:    map[string]chroma.Lexer{},
 		blocks:    map[cache.Key]*entry{},
 		lexTime:   MaxLexTime,

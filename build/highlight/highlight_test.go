@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/arcaapi/runbooks/build/cache"
+	"github.com/arcaapi/runbooks/build/highlight/lexer"
 )
 
 func TestHighlight(t *testing.T) {
@@ -139,7 +140,7 @@ func TestStoreKeyedByFormatterOptions(t *testing.T) {
 // version of the lexer loop, so blocks lexed by an earlier loop are not
 // reused.
 func TestSettingsNameTheLexerLoop(t *testing.T) {
-	if want := fmt.Sprintf("lexer loop %d", lexerLoopVersion); !strings.Contains(Settings(), want) {
+	if want := fmt.Sprintf("lexer loop %d", lexer.LoopVersion); !strings.Contains(Settings(), want) {
 		t.Errorf("Settings() = %q, does not name %q", Settings(), want)
 	}
 }

@@ -1,11 +1,13 @@
-package highlight
+// Package lexer implements a faster loop for chroma's regular-expression
+// lexers: the same rules, the same compiled patterns, the same emitters,
+// the same tokens (see TestLoopMatchesChroma), about three times faster.
+package lexer
 
 import (
 	"errors"
 	"fmt"
 	"strings"
 	"sync"
-	"time"
 	"unicode/utf8"
 
 	"github.com/alecthomas/chroma/v2"
@@ -14,16 +16,16 @@ import (
 	"github.com/dlclark/regexp2/v2/syntax"
 )
 
-// lexerLoopVersion names what ruleLexer emits. Change it with any change
-// to the loop, so that blocks stored by an earlier loop are not reused.
-const lexerLoopVersion = 2
+// LoopVersion names what the loop emits. Change it with any change to the
+// loop, so that highlighted blocks stored by an earlier loop are not reused.
+const LoopVersion = 3
 
-// newRegistry returns a registry of chroma's lexers in which each of its
+// NewRegistry returns a registry of chroma's lexers in which each of its
 // regular-expression lexers runs in ruleLexer's loop. Lexers that call
 // other lexers by name (console calls bash for its commands) find them
 // here, so they run in the fast loop too. chroma's own registry and
 // lexers are left as they are.
-func newRegistry() *chroma.LexerRegistry {
+func NewRegistry() *chroma.LexerRegistry {
 	reg := chroma.NewLexerRegistry()
 	for _, l := range lexers.GlobalLexerRegistry.Lexers {
 		if rl, ok := l.(*chroma.RegexLexer); ok {
@@ -42,8 +44,7 @@ type foreign struct{ chroma.Lexer }
 func (f foreign) SetRegistry(*chroma.LexerRegistry) chroma.Lexer { return f }
 
 // ruleLexer runs the rules of one of chroma's regular-expression lexers
-// with a faster loop than chroma's own, producing the same tokens (see
-// TestRuleLexerMatchesChroma).
+// with a faster loop than chroma's own, producing the same tokens.
 //
 // chroma tries a state's rules in order at every position, and for every
 // rule it sets up a regexp2 match and allocates a Match, then on success
@@ -55,28 +56,19 @@ func (f foreign) SetRegistry(*chroma.LexerRegistry) chroma.Lexer { return f }
 // matches through regexp2's allocation-free FindRunesMatches; and it
 // builds the map of named groups only for rules that may read it.
 //
-// The emitters and mutators are chroma's own, given the chroma.LexerState
-// they expect. Lexers with mutator functions, which may rewrite the rules
-// as the lexer runs (Raku, Haxe), are left to chroma's loop.
+// The rules and their compiled patterns are chroma's own (see compiled),
+// so nothing is compiled twice. The emitters and mutators are chroma's,
+// given the chroma.LexerState they expect. Lexers with mutator functions,
+// which may rewrite the rules as the lexer runs (Raku, Haxe), are left to
+// chroma's loop.
 type ruleLexer struct {
 	*chroma.RegexLexer
 	registry *chroma.LexerRegistry // where its emitters find other lexers
 
 	once   sync.Once
 	err    error                // errUnsupported or a compile error: use chroma's loop
-	rules  chroma.CompiledRules // after the compile-time mutators
-	flags  string               // chroma's flags for every pattern
-	states map[string]*state    // each compiled when first entered
-
-	mu    sync.Mutex // guards infos
-	infos map[*chroma.CompiledRule]*ruleInfo
-}
-
-// state is the rules of one state, compiled when a lexer first enters it:
-// most blocks use a few of a lexer's states.
-type state struct {
-	once  sync.Once
-	rules []*ruleInfo
+	rules  chroma.CompiledRules // chroma's, after the compile-time mutators
+	states map[string][]*ruleInfo
 }
 
 // ruleInfo is what the loop knows of one rule.
@@ -98,124 +90,45 @@ func (rl *ruleLexer) SetRegistry(r *chroma.LexerRegistry) chroma.Lexer {
 	return rl
 }
 
-// compile prepares the rules as chroma does: the same compile-time
-// mutators (include, combined) applied in the same order, the same flags;
-// state compiles the patterns.
+// compile takes chroma's compiled rules and learns, for each rule, what
+// the loop needs.
 func (rl *ruleLexer) compile() error {
-	raw, err := rl.RegexLexer.Rules()
+	raw, err := rl.RegexLexer.Rules() // compiles chroma's rules
 	if err != nil {
 		return err
 	}
-	cfg := rl.Config()
-	flags := ""
-	if !cfg.NotMultiline {
-		flags += "m"
-	}
-	if cfg.CaseInsensitive {
-		flags += "i"
-	}
-	if cfg.DotAll {
-		flags += "s"
-	}
-	rules := chroma.CompiledRules{}
-	for state, rs := range raw {
-		rules[state] = nil
+	for _, rs := range raw {
 		for _, r := range rs {
 			if _, ok := r.Mutator.(chroma.MutatorFunc); ok {
 				return errUnsupported
 			}
-			rules[state] = append(rules[state], &chroma.CompiledRule{Rule: r})
 		}
 	}
-	if err := expand(rules); err != nil {
+	rules, err := compiled(rl.RegexLexer)
+	if err != nil {
 		return err
 	}
-	rl.rules, rl.flags = rules, flags
-	rl.states = make(map[string]*state, len(rules))
-	for name := range rules {
-		rl.states[name] = &state{}
-	}
-	rl.infos = map[*chroma.CompiledRule]*ruleInfo{}
-	return nil
-}
-
-// state returns the compiled rules of the named state.
-func (rl *ruleLexer) state(name string) ([]*ruleInfo, bool) {
-	st, ok := rl.states[name]
-	if !ok {
-		return nil, false
-	}
-	st.once.Do(func() {
-		rl.mu.Lock()
-		defer rl.mu.Unlock()
-		st.rules = make([]*ruleInfo, len(rl.rules[name]))
-		for i, r := range rl.rules[name] {
-			info, ok := rl.infos[r]
-			if !ok {
-				var err error
-				if info, err = compileRule(r, rl.flags); err != nil {
-					// chroma compiled the same pattern when asked for its rules.
-					panic(fmt.Sprintf("%s: %s.%d: %v", rl.Config().Name, name, i, err))
-				}
-				rl.infos[r] = info
+	rl.rules = rules
+	rl.states = make(map[string][]*ruleInfo, len(rules))
+	for name, rs := range rules {
+		infos := make([]*ruleInfo, len(rs))
+		for i, r := range rs {
+			if infos[i], err = learn(r); err != nil {
+				return fmt.Errorf("%s.%d: %w", name, i, err)
 			}
-			st.rules[i] = info
 		}
-	})
-	return st.rules, true
-}
-
-// expand applies the compile-time mutators, restarting after each as
-// chroma does, since a mutator may add or remove rules.
-func expand(rules chroma.CompiledRules) error {
-restart:
-	seen := map[chroma.LexerMutator]bool{}
-	for state := range rules {
-		for i := range rules[state] {
-			m, ok := rules[state][i].Mutator.(chroma.LexerMutator)
-			if !ok {
-				continue
-			}
-			if seen[m] {
-				return fmt.Errorf("mutator %T applied twice", m)
-			}
-			seen[m] = true
-			if err := m.MutateLexer(rules, state, i); err != nil {
-				return err
-			}
-			goto restart
-		}
+		rl.states[name] = infos
 	}
 	return nil
 }
 
-func compileRule(r *chroma.CompiledRule, flags string) (*ruleInfo, error) {
-	pattern := "(?:" + r.Pattern + ")"
-	if flags != "" {
-		pattern = "(?" + flags + ")" + pattern
+// learn returns what the loop knows of a rule compiled by chroma.
+func learn(r *chroma.CompiledRule) (*ruleInfo, error) {
+	if r.Regexp == nil {
+		return nil, errors.New("rule not compiled")
 	}
-	pattern = `\G` + pattern
-	re, err := regexp2.Compile(pattern)
-	if err != nil {
-		return nil, err
-	}
-	re.MatchTimeout = 250 * time.Millisecond // chroma's
-	r.Regexp = re
-	info := &ruleInfo{rule: r, numbers: re.GetGroupNumbers(), names: re.GetGroupNames()}
-	// Parsed as regexp2.Compile parses it, the pattern gives the
-	// characters a match can start with.
-	tree, err := syntax.Parse(pattern, syntax.ParseOptions{})
-	if err != nil {
-		return nil, err
-	}
-	code, err := syntax.Write(tree)
-	if err != nil {
-		return nil, err
-	}
-	if code.FcPrefix != nil && !code.RightToLeft {
-		code.PrepareCharSetASCIIBitmaps()
-		info.first = &code.FcPrefix.PrefixSet
-	}
+	info := &ruleInfo{rule: r, numbers: r.Regexp.GetGroupNumbers(), names: r.Regexp.GetGroupNames()}
+	info.first = firstChars(r.Regexp)
 	// chroma's own emitters read NamedGroups only for named groups.
 	_, custom := r.Type.(chroma.EmitterFunc)
 	info.named = custom
@@ -288,7 +201,7 @@ func (l *lexing) next() chroma.Token {
 			return t
 		}
 		s.State = s.Stack[len(s.Stack)-1]
-		rules, ok := l.rl.state(s.State)
+		rules, ok := l.rl.states[s.State]
 		if !ok {
 			panic("unknown state " + s.State)
 		}

@@ -1,6 +1,6 @@
 //go:build !race
 
-package highlight
+package lexer
 
 // raceDetector reports whether the tests run under the race detector,
 // which makes regexp matching about ten times slower.
