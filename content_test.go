@@ -94,6 +94,7 @@ var (
 	sendsReader = regexp.MustCompile(`(?i)\b(go to|see|continue with)\s+(the\s+)?`)
 	stepWord    = regexp.MustCompile(`(?i)^steps?\b`)
 	bashLineNum = regexp.MustCompile(`line (\d+)`)
+	funcDef     = regexp.MustCompile(`(?m)^\s*([A-Za-z_][A-Za-z0-9_]*)\(\)\s*\{`)
 )
 
 var (
@@ -139,7 +140,8 @@ type rendered struct {
 // block is a code block: its language and its text as copied.
 type block struct {
 	lang, text string
-	line       int // line of the opening fence, from the parsed page
+	line       int  // line of the opening fence, from the parsed page
+	caution    bool // a "> [!CAUTION]" callout comes before it
 }
 
 // item is a list item or a table cell, with its own text (nested lists
@@ -200,6 +202,8 @@ func readBody(body []byte) (*rendered, error) {
 		headers []string         // column headings of the current table
 		th      *strings.Builder // heading cell being read
 		span    *strings.Builder // inline code being read
+		quote   *strings.Builder // text of the block quote being read
+		caution bool             // a caution callout waits for its code block
 		col     = -1             // column of the current body cell
 		attr    = func(e xml.StartElement, name string) string {
 			for _, a := range e.Attr {
@@ -222,8 +226,17 @@ func readBody(body []byte) (*rendered, error) {
 		case xml.StartElement:
 			switch tok.Name.Local {
 			case "h2":
-				cur, inH2 = attr(tok, "id"), true
+				cur, inH2, caution = attr(tok, "id"), true, false
 				r.sections[cur] = &section{}
+			case "h3", "h4":
+				caution = false
+			case "blockquote":
+				quote = &strings.Builder{}
+			case "div":
+				// a GitHub alert rendered as a callout box
+				if slices.Contains(strings.Fields(attr(tok, "class")), "callout-caution") {
+					caution = true
+				}
 			case "pre":
 				pre, lang = &strings.Builder{}, ""
 			case "code":
@@ -264,6 +277,12 @@ func readBody(body []byte) (*rendered, error) {
 			switch tok.Name.Local {
 			case "h2":
 				inH2 = false
+			case "blockquote":
+				// a GitHub alert where callouts are not rendered
+				if quote != nil && strings.HasPrefix(strings.TrimSpace(quote.String()), "[!CAUTION]") {
+					caution = true
+				}
+				quote = nil
 			case "code":
 				if span != nil {
 					r.sections[cur].spans = append(r.sections[cur].spans, span.String())
@@ -271,7 +290,8 @@ func readBody(body []byte) (*rendered, error) {
 				}
 			case "pre":
 				if pre != nil {
-					r.blocks = append(r.blocks, block{lang: lang, text: pre.String()})
+					r.blocks = append(r.blocks, block{lang: lang, text: pre.String(), caution: caution})
+					caution = false
 					r.sections[cur].blocks++
 					if n := len(stack); n > 0 {
 						stack[n-1].it.code = true
@@ -304,6 +324,9 @@ func readBody(body []byte) (*rendered, error) {
 			default:
 				if span != nil {
 					span.Write(tok)
+				}
+				if quote != nil {
+					quote.Write(tok)
 				}
 				if !inH2 {
 					r.sections[cur].text.Write(tok)
@@ -572,7 +595,9 @@ func TestRunbooksAreSafeToPaste(t *testing.T) {
 	}
 }
 
-// checkReadable reports, for one runbook: a command that writes a literal
+// checkReadable reports, for one runbook: a destructive block without a
+// caution callout above it, a block that calls a shell function only
+// another block defines, a command that writes a literal
 // value into a declared parameter, a shell block that uses a parameter
 // without stopping while it is empty, a "go to" or "see step" in a list
 // or table that is not a link, a dashboard or endpoint in Symptoms shown as
@@ -581,9 +606,27 @@ func TestRunbooksAreSafeToPaste(t *testing.T) {
 func checkReadable(t *testing.T, p *page.Page) {
 	t.Helper()
 	r := render(t, p)
+	for i, c := range p.Code {
+		if c.Destructive && i < len(r.blocks) && !r.blocks[i].caution {
+			t.Errorf("%s: destructive block has no \"> [!CAUTION]\" callout above it saying what it undoes and what to check first", at(p.Path, c.Line))
+		}
+	}
+	helpers := map[string]bool{} // shell functions some block of the page defines
+	for _, b := range r.blocks {
+		if slices.Contains(shellLangs, b.lang) {
+			for _, m := range funcDef.FindAllStringSubmatch(b.text, -1) {
+				helpers[m[1]] = true
+			}
+		}
+	}
 	for _, b := range r.blocks {
 		if !slices.Contains(shellLangs, b.lang) {
 			continue
+		}
+		for name := range helpers {
+			if callsFunc(b.text, name) && !slices.ContainsFunc(funcDef.FindAllStringSubmatch(b.text, -1), func(m []string) bool { return m[1] == name }) {
+				t.Errorf("%s: block calls %s, defined in another block: define it in this one, so that it runs as pasted", at(p.Path, b.line), name)
+			}
 		}
 		for _, v := range p.Meta.Vars {
 			if lit := literalAssignment(b.text, v.Name); lit != "" {
@@ -644,6 +687,12 @@ func literalAssignment(code, name string) string {
 		}
 	}
 	return ""
+}
+
+// callsFunc reports whether a shell block runs the command name: at the
+// start of a line or after ;, &, |, (, { or $(.
+func callsFunc(code, name string) bool {
+	return regexp.MustCompile(`(?m)(?:^|[;&|({]|\$\()\s*` + regexp.QuoteMeta(name) + `(?:\s|$)`).MatchString(code)
 }
 
 // usesVar reports whether a shell block expands the variable name.
@@ -782,6 +831,24 @@ func TestAlertsHaveRulesAndRunbooks(t *testing.T) {
 	for name, pos := range owner {
 		if _, ok := defined[name]; !ok {
 			t.Errorf("%s: alert %s has no \"alert: %s\" rule in %s", pos, name, name, rulesPath)
+		}
+	}
+}
+
+func TestCallsFunc(t *testing.T) {
+	tests := []struct {
+		code string
+		want bool
+	}{
+		{"sql \"SELECT 1;\"\n", true},
+		{"  sql \"SELECT 1;\" | head\n", true},
+		{"out=$(sql \"UPDATE x\"); echo \"$out\"\n", true},
+		{"kubectl exec -i deploy/pgbouncer -- psql -c 'SELECT 1;'\n", false},
+		{"echo sql is fine\n", false},
+	}
+	for _, tt := range tests {
+		if got := callsFunc(tt.code, "sql"); got != tt.want {
+			t.Errorf("callsFunc(%q, sql) = %v, want %v", tt.code, got, tt.want)
 		}
 	}
 }
