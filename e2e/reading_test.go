@@ -130,6 +130,8 @@ func TestFixtureSite(t *testing.T) {
 		// With a value for POD, both forms ($POD and ${POD}) are filled
 		// in, in the page and in what is copied; undeclared variables and
 		// longer names stay.
+		// The parameters are one line until opened.
+		tb.do(chromedp.Click(chromedp.CSS(".vars-summary")))
 		tb.do(chromedp.SendKeys(chromedp.ID("var-POD"), "pgbouncer-7"))
 		got = tb.copyBlock(`.code[data-lang="bash"]`)
 		want = "kubectl -n \"arca-prod\" exec \"pgbouncer-7\" -- env | grep -E \"^(POOL|DB)_\"\necho \"$UNDECLARED stays as it is; $NAMESPACE_SUFFIX too\""
@@ -169,7 +171,11 @@ func TestFixtureSite(t *testing.T) {
 		if v := tb.str(`document.getElementById("var-NAMESPACE").value`); v != "arca-staging" {
 			t.Errorf("the NAMESPACE field holds %q", v)
 		}
+		tb.do(chromedp.Click(chromedp.CSS(".vars-summary")))
 		tb.do(chromedp.SendKeys(chromedp.ID("var-POD"), "pgbouncer-2"))
+		if got := tb.str(`document.querySelector('.vars-value[data-var="POD"]').textContent`); got != "$POD=pgbouncer-2" {
+			t.Errorf("the folded parameters line shows %q for POD, want its value", got)
+		}
 		tb.wait(`new URLSearchParams(location.search).get("POD") === "pgbouncer-2"`)
 		if q := tb.str(`location.search`); !strings.Contains(q, "NAMESPACE=arca-staging") {
 			t.Errorf("the URL lost NAMESPACE: %s", q)

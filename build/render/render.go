@@ -98,7 +98,8 @@ func New(theme *Theme, site Site) *Renderer {
 }
 
 var funcs = template.FuncMap{
-	"lower": strings.ToLower,
+	"lower":      strings.ToLower,
+	"trimPrefix": strings.TrimPrefix,
 }
 
 // loadStatic reads the theme's static files, fingerprinting CSS and JS so

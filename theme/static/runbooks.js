@@ -136,11 +136,26 @@
     }
   }
 
-  // On a phone a long table of contents starts closed, so the runbook's
-  // first command is on the first screen; a tap opens it.
+  // The contents start folded above the text, so that the first command
+  // is on the first screen; on a wide screen they are a column beside it
+  // that follows the scroll and marks the section being read.
   function setupTOC() {
-    var toc = $(".toc-details");
-    if (toc && window.matchMedia("(max-width: 40em)").matches && $$("li", toc).length > 6) toc.open = false;
+    var toc = $(".page-aside .toc-details");
+    if (!toc) return;
+    var wide = window.matchMedia("(min-width: 75em)");
+    function sync() { toc.open = wide.matches; }
+    sync();
+    if (wide.addEventListener) wide.addEventListener("change", sync);
+    var links = $$("a", toc);
+    var heads = links.map(function (a) { return doc.getElementById(decodeURIComponent(a.hash.slice(1))); });
+    if (!window.IntersectionObserver || heads.indexOf(null) >= 0) return;
+    function mark() {
+      var cur = 0;
+      heads.forEach(function (h, i) { if (h.getBoundingClientRect().top < window.innerHeight / 3) cur = i; });
+      links.forEach(function (a, i) { a.classList.toggle("is-current", i === cur); });
+    }
+    var io = new IntersectionObserver(mark, { rootMargin: "0px 0px -60% 0px" });
+    heads.forEach(function (h) { io.observe(h); });
   }
 
   // ---- Tables ----------------------------------------------------------------
@@ -201,10 +216,54 @@
     return text.replace(/\s+$/, "");
   }
 
+  // splitLines puts each line of a code element in a span.code-line, so that a
+  // line too long for the box wraps behind a marker. A highlighted span
+  // that goes on over a line end is split in two; the text, and so what
+  // is copied, stays the same.
+  function splitLines(code) {
+    var out = doc.createDocumentFragment();
+    var line, stack;
+    function start(path) {
+      line = el("span", { "class": "code-line" });
+      out.appendChild(line);
+      stack = [];
+      path.forEach(function (orig) {
+        var c = orig.cloneNode(false);
+        (stack[stack.length - 1] || line).appendChild(c);
+        stack.push(c);
+      });
+    }
+    function top() { return stack[stack.length - 1] || line; }
+    function walk(node, path) {
+      Array.prototype.slice.call(node.childNodes).forEach(function (ch) {
+        if (ch.nodeType === 3) {
+          ch.data.split("\n").forEach(function (part, i) {
+            if (i > 0) {
+              top().appendChild(doc.createTextNode("\n"));
+              start(path);
+            }
+            if (part) top().appendChild(doc.createTextNode(part));
+          });
+        } else if (ch.nodeType === 1) {
+          var c = ch.cloneNode(false);
+          top().appendChild(c);
+          stack.push(c);
+          walk(ch, path.concat([ch]));
+          stack.pop();
+        }
+      });
+    }
+    start([]);
+    walk(code, []);
+    if (line.textContent === "" && out.childNodes.length > 1) out.removeChild(line);
+    code.replaceChildren(out);
+  }
+
   function setupCode() {
     $$(".code").forEach(function (block) {
       var pre = $("pre", block);
       if (!pre || $(".code-bar", block)) return;
+      splitLines($("code", pre) || pre);
       var lang = block.getAttribute("data-lang") || "";
       var label = el("span", { "class": "copy-label" }, "Copy");
       var btn = el("button", { type: "button", "class": "btn copy-btn" }, svg(ICON.copy), label);
@@ -326,8 +385,19 @@
       return url;
     }
 
+    var fold = $(".vars-fold", form);
+    function summary() {
+      var bad = false;
+      inputs.forEach(function (i) {
+        var out = $('.vars-value[data-var="' + i.name + '"]', form);
+        if (out) out.textContent = "$" + i.name + (i.value ? "=" + i.value : "");
+        if (i.getAttribute("aria-invalid") === "true") bad = true;
+      });
+      if (bad && fold) fold.open = true;
+    }
     form.addEventListener("input", function () {
       apply();
+      summary();
       try { history.replaceState(history.state, "", link().href); } catch (e) { /* file:// may refuse */ }
     });
     form.addEventListener("submit", function (e) { e.preventDefault(); });
@@ -345,6 +415,7 @@
     });
     $("fieldset", form).appendChild(el("div", { "class": "vars-actions" }, copyLink));
     apply();
+    summary();
   }
 
   // ---- Checklists --------------------------------------------------------------
