@@ -44,6 +44,13 @@ type Config struct {
 	Now      time.Time // the build date; zero means today
 	NoCache  bool      // do not use the persistent highlight cache
 	CacheDir string    // folder of the persistent highlight cache; "" for the user cache folder
+
+	// NoOffline leaves out the service worker that keeps the built site
+	// readable offline after a first visit (written by default).
+	NoOffline bool
+	// TickExpiry is the age after which a checklist tick is offered for
+	// reset as belonging to an earlier incident; zero means 24 hours.
+	TickExpiry time.Duration
 }
 
 // Result is what a build or check found.

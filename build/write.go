@@ -9,6 +9,7 @@ import (
 	"sync"
 
 	"github.com/arcaapi/runbooks/build/link"
+	"github.com/arcaapi/runbooks/build/offline"
 	"github.com/arcaapi/runbooks/build/page"
 	"github.com/arcaapi/runbooks/build/publish"
 	"github.com/arcaapi/runbooks/build/render"
@@ -29,6 +30,13 @@ func Render(ctx context.Context, site *Site, cfg Config, live bool, w Writer) er
 	r, err := NewRenderer(site, theme, cfg, live)
 	if err != nil {
 		return err
+	}
+	// The service worker lists every file of the site, so it is written
+	// last, from what was written before it.
+	var rec *offline.Recorder
+	if !live && !cfg.NoOffline {
+		rec = &offline.Recorder{}
+		w = recording{w, rec}
 	}
 	claims := newClaims(w)
 	var mu sync.Mutex
@@ -54,7 +62,25 @@ func Render(ctx context.Context, site *Site, cfg Config, live bool, w Writer) er
 		}
 	})
 	ferr := <-files
-	return cmp.Or(perr, firstErr, ferr)
+	if err := cmp.Or(perr, firstErr, ferr); err != nil || rec == nil {
+		return err
+	}
+	sw, err := rec.Worker()
+	if err != nil {
+		return err
+	}
+	return claims.WriteFile(offline.WorkerName, sw)
+}
+
+// recording is a Writer that notes every file for the service worker.
+type recording struct {
+	w   Writer
+	rec *offline.Recorder
+}
+
+func (r recording) WriteFile(name string, data []byte) error {
+	r.rec.Add(name, data)
+	return r.w.WriteFile(name, data)
 }
 
 // RenderFiles writes every file of the site but its pages: the theme's
@@ -182,11 +208,13 @@ func NewRenderer(site *Site, theme *render.Theme, cfg Config, live bool) (*rende
 		return nil, err
 	}
 	return render.New(theme, render.Site{
-		Title:     site.Title,
-		Base:      base,
-		BuildDate: site.Now,
-		EditURL:   cfg.EditURL,
-		Live:      live,
-		Pages:     site.Pages,
+		Title:      site.Title,
+		Base:       base,
+		BuildDate:  site.Now,
+		EditURL:    cfg.EditURL,
+		Live:       live,
+		Offline:    !live && !cfg.NoOffline,
+		TickExpiry: cfg.TickExpiry,
+		Pages:      site.Pages,
 	}), nil
 }

@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -27,7 +28,7 @@ var (
 func (tb *tab) resize(s screen) {
 	tb.t.Helper()
 	if s.phone {
-		tb.do(chromedp.EmulateViewport(s.width, s.height, chromedp.EmulateMobile, chromedp.EmulateTouch, chromedp.EmulateScale(2)))
+		tb.do(chromedp.EmulateViewport(s.width, s.height, chromedp.EmulateMobile, chromedp.EmulateTouch, chromedp.EmulateScale(1)))
 	} else {
 		tb.do(chromedp.EmulateViewport(s.width, s.height))
 	}
@@ -48,15 +49,28 @@ func (tb *tab) shot(dir, name string) {
 	}
 }
 
-// repoSite builds the repository's runbooks once per test and returns the
-// origin serving them and the paths of the runbooks (pages with runbook
-// metadata and at least one code block).
-func repoSite(t *testing.T, tb *tab, all []string) []string {
+// TestReadingFlow reads the repository's runbooks the way an engineer
+// paged at 3 a.m. does, and measures each step of it.
+func TestReadingFlow(t *testing.T) {
+	browserCtx := startBrowser(t)
+	out := buildSite(t, filepath.Join("..", "runbooks"))
+	origin := serve(t, out)
+	t.Run("first command on the first screen", func(t *testing.T) { testFirstScreen(t, browserCtx, origin, out) })
+	t.Run("no command text out of sight", func(t *testing.T) { testNoHiddenCommandText(t, browserCtx, origin, out) })
+	t.Run("search forgives", func(t *testing.T) { testForgivingSearch(t, browserCtx, origin) })
+}
+
+// runbookPages returns the site paths of the runbooks in the built folder
+// out: pages with runbook metadata and at least one code block.
+func runbookPages(t *testing.T, out string) []string {
 	t.Helper()
 	var runbooks []string
-	for _, p := range all {
-		tb.open(p)
-		if tb.truth(`document.querySelector(".runbook-meta") && document.querySelector(".content .code")`) {
+	for _, p := range sitePages(t, out) {
+		html, err := os.ReadFile(filepath.Join(out, filepath.FromSlash(p), "index.html"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if strings.Contains(string(html), `<dl class="runbook-meta">`) && strings.Contains(string(html), `<div class="code`) {
 			runbooks = append(runbooks, p)
 		}
 	}
@@ -88,18 +102,15 @@ func sitePages(t *testing.T, out string) []string {
 	return pages
 }
 
-// TestFirstScreen measures, on every runbook of the repository, where the
+// testFirstScreen measures, on every runbook of the repository, where the
 // first command starts: within the first screen of a 1280×720 laptop and a
 // 390×844 phone, below a one-line summary of the metadata and parameters.
 // On a wide screen the contents are a column to the right of the text
 // that stays in view while the page scrolls. It saves a screenshot of the
 // first screen of every runbook at both sizes.
-func TestFirstScreen(t *testing.T) {
-	browserCtx := startBrowser(t)
-	out := buildSite(t, filepath.Join("..", "runbooks"))
-	origin := serve(t, out)
+func testFirstScreen(t *testing.T, browserCtx context.Context, origin, out string) {
 	tb := openTab(t, browserCtx, origin)
-	runbooks := repoSite(t, tb, sitePages(t, out))
+	runbooks := runbookPages(t, out)
 	dir := screenshotDir(t)
 	t.Logf("first-screen screenshots in %s", dir)
 
@@ -181,30 +192,26 @@ func TestFirstScreen(t *testing.T) {
 	}
 }
 
-// TestNoHiddenCommandText checks every code block of every runbook at 1440
+// testNoHiddenCommandText checks every code block of every runbook at 1440
 // and 390 px: no block scrolls sideways (its scrollWidth is its
 // clientWidth), a wrapped line shows a continuation marker, and the copy
 // button still copies the block's text byte for byte.
-func TestNoHiddenCommandText(t *testing.T) {
-	browserCtx := startBrowser(t)
-	out := buildSite(t, filepath.Join("..", "runbooks"))
-	origin := serve(t, out)
+func testNoHiddenCommandText(t *testing.T, browserCtx context.Context, origin, out string) {
 	tb := openTab(t, browserCtx, origin)
-	runbooks := repoSite(t, tb, sitePages(t, out))
+	runbooks := runbookPages(t, out)
 	for _, s := range []screen{wide, phone} {
 		tb.resize(s)
 		wrapped := 0
 		for _, p := range runbooks {
 			tb.open(p)
-			var clipped []string
-			tb.eval(`[...document.querySelectorAll(".content pre")].filter(p => p.scrollWidth > p.clientWidth + 1)
-				.map(p => p.scrollWidth - p.clientWidth + " px of " + JSON.stringify(p.textContent.slice(0, 60)))`, &clipped)
-			for _, c := range clipped {
-				t.Errorf("%s at %s: a code block hides %s", p, s.name, c)
+			var lines struct {
+				Clipped         []string
+				Wrapped, Marked int
 			}
-			// Each line taller than one row wraps behind the marker.
-			var lines struct{ Wrapped, Marked int }
 			tb.eval(`(() => {
+				const clipped = [...document.querySelectorAll(".content pre")].filter(p => p.scrollWidth > p.clientWidth + 1)
+					.map(p => p.scrollWidth - p.clientWidth + " px of " + JSON.stringify(p.textContent.slice(0, 60)));
+				// Each line taller than one row wraps behind the marker.
 				let wrapped = 0, marked = 0;
 				for (const ln of document.querySelectorAll(".content .code .code-line")) {
 					const lh = parseFloat(getComputedStyle(ln).lineHeight);
@@ -213,8 +220,11 @@ func TestNoHiddenCommandText(t *testing.T) {
 					const m = getComputedStyle(ln, "::after");
 					if (parseFloat(m.height) >= lh * 0.9 && m.backgroundColor !== "rgba(0, 0, 0, 0)") marked++;
 				}
-				return {Wrapped: wrapped, Marked: marked};
+				return {Clipped: clipped, Wrapped: wrapped, Marked: marked};
 			})()`, &lines)
+			for _, c := range lines.Clipped {
+				t.Errorf("%s at %s: a code block hides %s", p, s.name, c)
+			}
 			if lines.Marked != lines.Wrapped {
 				t.Errorf("%s at %s: %d of %d wrapped lines show no continuation marker", p, s.name, lines.Wrapped-lines.Marked, lines.Wrapped)
 			}
@@ -248,5 +258,136 @@ func TestNoHiddenCommandText(t *testing.T) {
 	}
 	if !strings.Contains(want, "\n") || len(want) < 200 {
 		t.Errorf("the longest block is only %q: the check proves little", want)
+	}
+}
+
+// testForgivingSearch types the queries an on-call engineer typed into the
+// repository's site and checks what comes first: part of an alert name, a
+// misspelt alert name, a misspelt word, severity words and an owner. Then
+// it counts the keys from the home page to the first command on the
+// clipboard, and moves between steps with j and k.
+func testForgivingSearch(t *testing.T, browserCtx context.Context, origin string) {
+	tb := openTab(t, browserCtx, origin)
+	tb.open("/")
+
+	type result struct{ Href, Badge, Alert string }
+	search := func(q string) (results []result, status string) {
+		t.Helper()
+		tb.eval(`(() => { const i = document.getElementById("search-input"); i.value = ""; i.dispatchEvent(new Event("input")); return true; })()`, nil)
+		tb.do(chromedp.SendKeys(chromedp.ID("search-input"), q))
+		tb.wait(fmt.Sprintf(`document.getElementById("search-listbox").dataset.query === %q`, q))
+		tb.eval(`[...document.querySelectorAll("#search-listbox [role=option]")].map(a => ({
+			Href: a.getAttribute("href"), Badge: a.querySelector(".badge").textContent,
+			Alert: (a.querySelector(".result-alert code") || {}).textContent || ""}))`, &results)
+		return results, tb.str(`document.getElementById("search-status").textContent`)
+	}
+
+	for _, tt := range []struct{ q, href, alert string }{
+		{"WsfeUnavailable", "arca-api-down/index.html", "ArcaWsfeUnavailable"},
+		{"ArcaWsfeUnavailabel", "arca-api-down/index.html", "ArcaWsfeUnavailable"},
+		{"wsaa login", "arca-api-down/index.html", ""},
+	} {
+		rs, status := search(tt.q)
+		if len(rs) == 0 || rs[0].Href != tt.href {
+			t.Errorf("%q: results %v (%s), want %s first", tt.q, rs, status, tt.href)
+			continue
+		}
+		if tt.alert != "" && rs[0].Alert != tt.alert {
+			t.Errorf("%q: the first result names the alert %q, want %q", tt.q, rs[0].Alert, tt.alert)
+		}
+		if rs[0].Badge != "SEV1" {
+			t.Errorf("%q: the first result's severity badge says %q", tt.q, rs[0].Badge)
+		}
+	}
+
+	// A misspelt word is read as the word it is closest to, and the
+	// status says so.
+	rs, status := search("redsi memory")
+	if len(rs) == 0 || rs[0].Href != "redis-out-of-memory/index.html" {
+		t.Errorf(`"redsi memory": results %v, want the Redis runbook first`, rs)
+	}
+	if !strings.Contains(status, "“redsi” read as “redis”") {
+		t.Errorf(`"redsi memory": the status %q does not say how "redsi" was read`, status)
+	}
+
+	// Severity words find the pages of that severity before any page
+	// that merely mentions them.
+	var sev1 []string
+	tb.eval(`[...document.querySelectorAll("#group-sev1 + .table-wrap tbody a")].map(a => a.getAttribute("href"))`, &sev1)
+	if len(sev1) < 2 {
+		t.Fatalf("the home page lists %d SEV1 runbooks", len(sev1))
+	}
+	for _, q := range []string{"sev1", "critical", "p1", "SEV1"} {
+		rs, _ := search(q)
+		if len(rs) < len(sev1) {
+			t.Errorf("%q: %d results, want at least the %d SEV1 runbooks", q, len(rs), len(sev1))
+			continue
+		}
+		var got []string
+		for _, r := range rs[:len(sev1)] {
+			got = append(got, r.Href)
+			if r.Badge != "SEV1" {
+				t.Errorf("%q: result %s has badge %q among the first %d", q, r.Href, r.Badge, len(sev1))
+			}
+		}
+		t.Logf("%q: first %d results %q", q, len(sev1), got)
+	}
+	// An owner's name finds the pages they own first.
+	rs, _ = search("Integrations Team")
+	var owned int
+	tb.eval(`[...document.querySelectorAll("main tbody td[data-label=Owner]")].filter(td => td.textContent === "Integrations Team").length`, &owned)
+	if owned == 0 || len(rs) < owned {
+		t.Fatalf(`"Integrations Team": %d results for %d pages owned`, len(rs), owned)
+	}
+	for _, r := range rs[:owned] {
+		tb.open("/" + strings.TrimSuffix(r.Href, "index.html"))
+		if o := tb.str(`[...document.querySelectorAll(".runbook-meta .meta-item")].map(m => m.textContent).join(" ")`); !strings.Contains(o, "Integrations Team") {
+			t.Errorf(`"Integrations Team": %s is among the first %d results, but its metadata says %q`, r.Href, owned, o)
+		}
+	}
+
+	// From the home page to the first command on the clipboard: "/", the
+	// alert name, Enter, c.
+	tb.allowClipboard(true)
+	tb.open("/")
+	tb.eval(`navigator.clipboard.writeText("(nothing copied)").then(() => true)`, nil)
+	const alert = "ArcaWsfeUnavailable"
+	keys := 0
+	tb.press("/", "Slash", 191)
+	keys++
+	tb.do(chromedp.SendKeys(chromedp.ID("search-input"), alert))
+	keys += len(alert)
+	tb.wait(fmt.Sprintf(`document.getElementById("search-listbox").dataset.query === %q`, alert))
+	tb.do(chromedp.KeyEvent("\r"))
+	keys++
+	tb.wait(`location.pathname === "/arca-api-down/" && document.getElementById("search-popup") !== null`)
+	if !tb.truth(`document.activeElement === document.querySelector(".content .code pre")`) {
+		t.Fatalf("after Enter on a result the focus is on %s, want the first command", tb.str(`document.activeElement.outerHTML.slice(0, 80)`))
+	}
+	tb.press("c", "KeyC", 67)
+	keys++
+	tb.wait(`document.querySelector(".content .code .copy-btn").textContent !== "Copy"`)
+	want := tb.str(`document.querySelector(".content .code code").textContent.replace(/\s+$/, "")`)
+	if got := tb.str(`navigator.clipboard.readText()`); got != want {
+		t.Errorf("c copied %q, want the first command %q", got, want)
+	}
+	t.Logf("%d keys from the home page to the first command on the clipboard", keys)
+
+	// j goes to the next step: its heading at the top, focus on its
+	// first command; k comes back.
+	var at []string
+	for _, key := range []string{"j", "j", "k"} {
+		tb.press(key, "Key"+strings.ToUpper(key), int64(key[0]-'a'+65))
+		at = append(at, tb.str(`(() => { const a = document.activeElement; const hs = [...document.querySelectorAll(".content h2[id], .content h3[id]")];
+			return (hs.filter(h => h === a || (h.compareDocumentPosition(a) & Node.DOCUMENT_POSITION_FOLLOWING)).pop() || {id: "(none)"}).id; })()`))
+	}
+	if at[0] == at[1] || at[2] != at[0] {
+		t.Errorf("j, j, k visited the steps %q: want two different steps, then back to the first", at)
+	}
+	var headTop, headerBottom float64
+	headTop = tb.num(fmt.Sprintf(`document.getElementById(%q).getBoundingClientRect().top`, at[2]))
+	headerBottom = tb.num(`document.querySelector(".site-header").getBoundingClientRect().bottom`)
+	if headTop < headerBottom-1 || headTop > headerBottom+60 {
+		t.Errorf("after k the step %s is at y=%.0f, want it just under the header (%.0f)", at[2], headTop, headerBottom)
 	}
 }

@@ -513,7 +513,11 @@ func (tb *tab) copyBlock(sel string) string {
 	tb.t.Helper()
 	tb.eval(`navigator.clipboard.writeText("(nothing copied)").then(() => true, () => true)`, nil)
 	tb.do(chromedp.Click(chromedp.CSS(sel + " .copy-btn")))
-	tb.wait(fmt.Sprintf(`document.querySelector(%q).textContent !== "Copy"`, sel+" .copy-btn"))
+	// A destructive command asks for a second click.
+	if tb.str(fmt.Sprintf(`document.querySelector(%q).textContent`, sel+" .copy-btn")) == "Click again to copy" {
+		tb.do(chromedp.Click(chromedp.CSS(sel + " .copy-btn")))
+	}
+	tb.wait(fmt.Sprintf(`/^Cop(ied|y failed)$/.test(document.querySelector(%q).textContent)`, sel+" .copy-btn"))
 	return tb.str(`navigator.clipboard.readText()`)
 }
 

@@ -3,6 +3,7 @@ package render
 import (
 	"html/template"
 	"strings"
+	"time"
 
 	"github.com/arcaapi/runbooks/build/page"
 )
@@ -40,6 +41,10 @@ type SiteData struct {
 	Asset     map[string]string // theme static file name → href
 	Live      bool
 	BuildDate string
+	Worker    string // href of the service worker, "" for none
+	// TickExpiry is the age, in seconds, after which checklist ticks are
+	// offered for reset; 0 for the theme's default.
+	TickExpiry int64
 }
 
 // PageInfo is the current page's metadata, ready to show.
@@ -89,14 +94,20 @@ func (r *Renderer) data(from string) Data {
 	for name, p := range r.assets {
 		asset[name] = b.Href(from, p)
 	}
+	var worker string
+	if r.site.Offline {
+		worker = b.Href(from, "sw.js")
+	}
 	return Data{Site: SiteData{
-		Title:     r.site.Title,
-		Root:      strings.TrimSuffix(root, "index.html"),
-		Home:      root,
-		Search:    b.Href(from, SearchURL),
-		Asset:     asset,
-		Live:      r.site.Live,
-		BuildDate: r.site.BuildDate.Format(page.DateLayout),
+		Worker:     worker,
+		TickExpiry: int64(r.site.TickExpiry / time.Second),
+		Title:      r.site.Title,
+		Root:       strings.TrimSuffix(root, "index.html"),
+		Home:       root,
+		Search:     b.Href(from, SearchURL),
+		Asset:      asset,
+		Live:       r.site.Live,
+		BuildDate:  r.site.BuildDate.Format(page.DateLayout),
 	}}
 }
 

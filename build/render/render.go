@@ -30,7 +30,11 @@ type Site struct {
 	BuildDate time.Time
 	EditURL   string // prefix for "edit this page" links, "" for none
 	Live      bool   // add the live-reload script (serve only)
-	Pages     []*page.Page
+	Offline   bool   // register the service worker the build writes at the site's root
+	// TickExpiry is the age after which the theme offers checklist ticks
+	// for reset; zero leaves the theme's default.
+	TickExpiry time.Duration
+	Pages      []*page.Page
 }
 
 // Theme is a loaded theme: parsed templates and static files, ready to
@@ -102,10 +106,12 @@ var funcs = template.FuncMap{
 	"trimPrefix": strings.TrimPrefix,
 }
 
-// loadStatic reads the theme's static files, fingerprinting CSS and JS so
-// they can be cached forever, and adds the generated highlighting CSS.
+// loadStatic reads the theme's static files, without the comments and
+// indentation of CSS and JS, fingerprinting those so they can be cached
+// forever.
 func (t *Theme) loadStatic(themeFS fs.FS) error {
 	add := func(name string, data []byte) {
+		data = shrink(name, data)
 		out := "assets/" + name
 		if ext := path.Ext(name); ext == ".css" || ext == ".js" {
 			sum := sha256.Sum256(data)

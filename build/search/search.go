@@ -39,17 +39,18 @@ const (
 	excerptLen  = 180      // characters of a result's excerpt
 )
 
-// The fields a term is found in, from the weakest to the strongest. A
-// posting's weight is field<<5 | occurrences on the page (at most 31), so
-// runbooks.js ranks an exact alert name first, then titles, headings and
-// symptoms, then the body.
+// The fields a term is found in. A posting's weight is field<<5 |
+// occurrences on the page (at most 31), so runbooks.js ranks an exact
+// alert name first, then titles, the page's severity and owner, part of an
+// alert name, headings and symptoms, then the body.
 const (
 	FieldBody = 1 + iota
 	FieldSymptoms
 	FieldHeading
-	FieldAlertPart
+	FieldAlertPart // a word of an alert name, or a run of its words
 	FieldTitle
 	FieldAlert
+	FieldMeta // the severity ("sev1", "critical", "p1") and the owner
 )
 
 // Callback is the function every index file calls.
@@ -263,9 +264,20 @@ func entry(p *page.Page) (Entry, terms) {
 		})
 	}
 	add(m.Title, FieldTitle, -1)
+	add(m.Owner, FieldMeta, -1)
+	for _, w := range severityWords(m) {
+		add(w, FieldMeta, -1)
+	}
 	for _, a := range m.Alerts {
-		for _, part := range nameParts(a) {
-			add(part, FieldAlertPart, -1)
+		parts := nameParts(a)
+		// Every run of the name's words, so that part of a name, pasted
+		// or typed ("WsfeUnavailable"), finds it.
+		for i := range parts {
+			for j := i + 1; j <= len(parts); j++ {
+				if j-i < len(parts) {
+					add(Key(strings.Join(parts[i:j], "")), FieldAlertPart, -1)
+				}
+			}
 		}
 		if k := Key(a); utf8.RuneCountInString(k) >= MinToken {
 			h := hits.at([]byte(k), 0)
@@ -320,6 +332,24 @@ func entry(p *page.Page) (Entry, terms) {
 		add(h.Text, FieldHeading, cur)
 	}
 	return e, hits
+}
+
+// severityWords returns the words a reader may search a page's severity
+// by: its group's title ("SEV1 Critical") and the priority it is often
+// called ("P1").
+func severityWords(m page.Meta) []string {
+	if !m.IsRunbook() {
+		return nil
+	}
+	g := m.Group()
+	words := []string{g.Title()}
+	if g <= page.SEV3 {
+		words = append(words, "p"+strconv.Itoa(int(g)+1))
+	}
+	if g == page.Procedures {
+		words = append(words, "planned")
+	}
+	return words
 }
 
 func isSymptoms(title string) bool {

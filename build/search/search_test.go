@@ -76,7 +76,7 @@ func site() []*page.Page {
 	return []*page.Page{
 		{
 			Path: "db/pool.md", URL: "db/pool/",
-			Meta: page.Meta{Title: "Database Connection Pool Exhausted", Type: page.Incident, Severity: "SEV1", Alerts: []string{"ArcaDbPoolExhausted"}},
+			Meta: page.Meta{Title: "Database Connection Pool Exhausted", Type: page.Incident, Severity: "SEV1", Owner: "Platform Team", Alerts: []string{"ArcaDbPoolExhausted"}},
 			Headings: []page.Heading{
 				{Level: 1, Text: "Database Connection Pool Exhausted", ID: "database-connection-pool-exhausted"},
 				{Level: 2, Text: "Symptoms", ID: "symptoms"},
@@ -209,7 +209,7 @@ func (l loaded) where(t *testing.T, term string) map[string]string {
 }
 
 func fieldName(f int) string {
-	return [...]string{"?", "body", "symptoms", "heading", "alert-part", "title", "alert"}[f]
+	return [...]string{"?", "body", "symptoms", "heading", "alert-part", "title", "alert", "meta"}[f]
 }
 
 func TestIndex(t *testing.T) {
@@ -243,7 +243,17 @@ func TestIndex(t *testing.T) {
 		want map[string]string
 	}{
 		// The whole alert name is its own term, above everything else.
-		{"arcadbpoolexhausted", map[string]string{"Database Connection Pool Exhausted": "alert"}},
+		// A run of the words of a longer name finds that name too.
+		{"arcadbpoolexhausted", map[string]string{"Database Connection Pool Exhausted": "alert", "High API Latency": "alert-part"}},
+		{"dbpoolexhausted", map[string]string{"Database Connection Pool Exhausted": "alert-part", "High API Latency": "alert-part"}},
+		{"poolexhaustedsoon", map[string]string{"High API Latency": "alert-part"}},
+		// The severity by its names, and the owner.
+		{"sev1", map[string]string{"Database Connection Pool Exhausted": "meta"}},
+		{"critical", map[string]string{"Database Connection Pool Exhausted": "meta"}},
+		{"p1", map[string]string{"Database Connection Pool Exhausted": "meta"}},
+		{"p2", map[string]string{"High API Latency": "meta"}},
+		{"planned", map[string]string{"Database Migration": "meta"}},
+		{"platform", map[string]string{"Database Connection Pool Exhausted": "meta"}},
 		{"arcadbpoolexhaustedsoon", map[string]string{"High API Latency": "alert"}},
 		{"exhausted", map[string]string{"Database Connection Pool Exhausted": "title", "High API Latency": "alert-part"}},
 		{"latency", map[string]string{"High API Latency": "title"}},

@@ -271,20 +271,38 @@
       var bar = el("div", { "class": "code-bar" }, el("span", { "class": "code-lang" }, lang || "text"), btn);
       block.insertBefore(bar, pre);
       var timer = 0;
+      var armed = false;
+      var danger = block.classList.contains("destructive");
+      function restore() {
+        armed = false;
+        btn.classList.remove("is-copied", "is-failed", "is-armed");
+        btn.replaceChild(svg(ICON.copy), btn.firstChild);
+        label.textContent = "Copy";
+      }
       btn.addEventListener("click", function () {
         var text = codeText(block);
+        // A destructive command takes a second click, so that it is
+        // never on the clipboard by accident.
+        if (danger && !armed) {
+          armed = true;
+          btn.classList.add("is-armed");
+          label.textContent = "Click again to copy";
+          announce("Destructive command: press again to copy it");
+          clearTimeout(timer);
+          timer = setTimeout(restore, 5000);
+          return;
+        }
+        armed = false;
+        btn.classList.remove("is-armed");
         function done(ok) {
+          if (ok) logAction("copy", block, text);
           btn.classList.toggle("is-copied", ok);
           btn.classList.toggle("is-failed", !ok);
           btn.replaceChild(svg(ok ? ICON.check : ICON.copy), btn.firstChild);
           label.textContent = ok ? "Copied" : "Copy failed";
           announce(ok ? (SESSION[lang] ? "Commands copied" : "Copied to the clipboard") : "Copy failed: select the text and copy it by hand");
           clearTimeout(timer);
-          timer = setTimeout(function () {
-            btn.classList.remove("is-copied", "is-failed");
-            btn.replaceChild(svg(ICON.copy), btn.firstChild);
-            label.textContent = "Copy";
-          }, 2000);
+          timer = setTimeout(restore, 2000);
         }
         copyText(text).then(function () { done(true); }, function () { done(false); });
       });
@@ -418,25 +436,122 @@
     summary();
   }
 
+  // ---- Incident timeline -----------------------------------------------------
+
+  // Every copy and tick on a runbook is logged in this browser with its
+  // time, so that "Copy timeline" can give the incident channel or the
+  // postmortem a Markdown list of what was done, when, at which step.
+  var pagePath = location.pathname.replace(/index\.html$/, "");
+  var TIMELINE = "runbooks-timeline:" + pagePath;
+  var timelineShown = null; // refreshes the timeline box, once it exists
+
+  function timeline() {
+    try { var t = JSON.parse(store.get(TIMELINE) || "[]"); return Array.isArray(t) ? t : []; } catch (e) { return []; }
+  }
+
+  // stepOf returns the text of the heading a node is under.
+  function stepOf(node) {
+    var hs = $$("h2, h3, h4", content), step = "";
+    hs.forEach(function (h) {
+      if (h.compareDocumentPosition(node) & Node.DOCUMENT_POSITION_FOLLOWING) step = h.textContent.replace(/#$/, "").trim();
+    });
+    return step;
+  }
+
+  function logAction(kind, node, text) {
+    var t = timeline();
+    t.push({ t: Date.now(), k: kind, s: stepOf(node), x: text });
+    store.set(TIMELINE, JSON.stringify(t.slice(-500)));
+    if (timelineShown) timelineShown();
+  }
+
+  function utc(ms) { return new Date(ms).toISOString().replace("T", " ").slice(0, 19) + " UTC"; }
+
+  // timelineMarkdown returns the timeline as a Markdown list: time, step,
+  // what was done; a command of several lines as a fenced block.
+  var TICK = String.fromCharCode(96); // the backquote of Markdown code
+
+  function timelineMarkdown(t) {
+    var title = (($("main h1") || {}).textContent || doc.title).replace(/#$/, "").trim();
+    var out = ["Timeline of “" + title + "” (" + location.href.split("?")[0].split("#")[0] + ")", ""];
+    t.forEach(function (a) {
+      var head = "- " + utc(a.t) + (a.s ? " · " + a.s : "") + " · ";
+      if (a.k !== "copy") {
+        out.push(head + (a.k === "tick" ? "ticked" : "unticked") + " “" + a.x + "”");
+      } else if (a.x.indexOf("\n") < 0 && a.x.indexOf(TICK) < 0) {
+        out.push(head + "copied " + TICK + a.x + TICK);
+      } else {
+        var fence = a.x.indexOf(TICK + TICK + TICK) < 0 ? TICK + TICK + TICK : "~~~~";
+        out.push(head + "copied:");
+        out.push("  " + fence);
+        a.x.split("\n").forEach(function (l) { out.push("  " + l); });
+        out.push("  " + fence);
+      }
+    });
+    return out.join("\n") + "\n";
+  }
+
+  function setupTimeline() {
+    if (!$(".runbook-meta")) return;
+    var count = el("p", { "class": "timeline-count" });
+    var copy = el("button", { type: "button", "class": "btn timeline-copy" }, svg(ICON.copy), el("span", {}, "Copy timeline"));
+    var clear = el("button", { type: "button", "class": "btn timeline-clear" }, "Clear");
+    var box = el("section", { "class": "timeline", "aria-labelledby": "timeline-title" },
+      el("h2", { "class": "timeline-title", id: "timeline-title" }, "Incident timeline"), count,
+      el("div", { "class": "timeline-actions" }, copy, clear));
+    timelineShown = function () {
+      var t = timeline();
+      count.textContent = t.length ? t.length + (t.length === 1 ? " action" : " actions") + " since " + utc(t[0].t) + ", kept in this browser." :
+        "Copies and ticks on this page are logged here, in this browser only.";
+      clear.hidden = !t.length;
+    };
+    timelineShown();
+    copy.addEventListener("click", function () {
+      var label = copy.lastChild;
+      copyText(timelineMarkdown(timeline())).then(function () {
+        label.textContent = "Timeline copied";
+        announce("Timeline copied as a Markdown list");
+      }, function () { label.textContent = "Copy failed"; });
+      setTimeout(function () { label.textContent = "Copy timeline"; }, 2000);
+    });
+    clear.addEventListener("click", function () {
+      store.del(TIMELINE);
+      timelineShown();
+      announce("Timeline cleared");
+    });
+    // Beside the contents on a wide screen, after the text elsewhere.
+    var aside = $(".page-aside");
+    var wide = window.matchMedia("(min-width: 75em)");
+    function place() {
+      if (aside && wide.matches) aside.appendChild(box);
+      else content.parentNode.insertBefore(box, content.nextSibling);
+    }
+    place();
+    if (wide.addEventListener) wide.addEventListener("change", place);
+  }
+
   // ---- Checklists --------------------------------------------------------------
 
   var BLOCK = /^(UL|OL|P|DIV|PRE|TABLE|BLOCKQUOTE|H[1-6])$/;
+  // Ticks older than this are offered for reset: data-tick-expiry on the
+  // root element, in seconds, set by the build.
+  var TICK_MAX = (Number(root.getAttribute("data-tick-expiry")) || 86400) * 1000;
 
+  // Ticks are kept by the item's text, with the time of the tick, so an
+  // item added or moved above a ticked one does not take its tick.
   function setupChecklists() {
     var boxes = $$('input[type="checkbox"]', content);
     if (!boxes.length) return;
-    var key = "runbooks-checklist:" + location.pathname.replace(/index\.html$/, "");
-    var saved = [];
-    try { saved = JSON.parse(store.get(key) || "[]"); } catch (e) { saved = []; }
-    var checked = {};
-    saved.forEach(function (i) { checked[i] = true; });
+    var key = "runbooks-checklist:" + pagePath;
+    var saved = {};
+    try { saved = JSON.parse(store.get(key) || "{}"); } catch (e) { saved = {}; }
+    if (!saved || typeof saved !== "object" || Array.isArray(saved)) saved = {};
 
     var lists = [];
-    boxes.forEach(function (box, i) {
+    var seen = {};
+    boxes.forEach(function (box) {
       box.disabled = false;
       box.removeAttribute("disabled");
-      box.checked = !!checked[i];
-      box.setAttribute("data-index", String(i));
       // The item's own text becomes the box's label: clicking it ticks the
       // box and screen readers read it with the box.
       var label = el("label", { "class": "check-item" });
@@ -446,34 +561,71 @@
         label.appendChild(n);
         n = next;
       }
+      var text = label.textContent.replace(/\s+/g, " ").trim();
+      seen[text] = (seen[text] || 0) + 1;
+      box.setAttribute("data-key", seen[text] > 1 ? text + " #" + seen[text] : text);
+      var when = el("time", { "class": "tick-time" });
+      label.parentNode.insertBefore(when, label.nextSibling);
+      box.tickTime = when;
       var list = box.closest("ul, ol");
       for (var up = list; up && content.contains(up); up = up.parentNode.closest("ul, ol")) list = up;
       if (list && lists.indexOf(list) < 0) lists.push(list);
     });
 
-    function save() {
-      var on = boxes.filter(function (b) { return b.checked; }).map(function (b) { return Number(b.getAttribute("data-index")); });
-      if (on.length) store.set(key, JSON.stringify(on)); else store.del(key);
+    function show(box) {
+      var t = saved[box.getAttribute("data-key")];
+      box.checked = !!t;
+      box.tickTime.textContent = t ? "ticked " + utc(t) : "";
+      if (t) box.tickTime.setAttribute("datetime", new Date(t).toISOString()); else box.tickTime.removeAttribute("datetime");
     }
+    function save() {
+      if (Object.keys(saved).length) store.set(key, JSON.stringify(saved)); else store.del(key);
+    }
+    boxes.forEach(show);
 
     lists.forEach(function (list) {
       list.classList.add("checklist");
       var mine = boxes.filter(function (b) { return list.contains(b); });
       var progress = el("span", { "class": "checklist-progress" });
       var reset = el("button", { type: "button", "class": "btn checklist-reset" }, "Reset checklist");
+      var tools = el("div", { "class": "checklist-tools" }, progress, reset, el("span", { "class": "checklist-where" }, "Ticks are kept in this browser only."));
       function count() {
         var n = mine.filter(function (b) { return b.checked; }).length;
         progress.textContent = n + " of " + mine.length + " checked";
         progress.classList.toggle("is-done", n === mine.length);
       }
-      reset.addEventListener("click", function () {
-        mine.forEach(function (b) { b.checked = false; });
+      function untick(bs) {
+        bs.forEach(function (b) { delete saved[b.getAttribute("data-key")]; show(b); });
         save();
         count();
+      }
+      reset.addEventListener("click", function () {
+        untick(mine);
         announce("Checklist reset");
       });
-      list.addEventListener("change", function () { save(); count(); });
-      list.parentNode.insertBefore(el("div", { "class": "checklist-tools" }, progress, reset), list.nextSibling);
+      list.addEventListener("change", function (e) {
+        var b = e.target;
+        if (mine.indexOf(b) < 0) return;
+        if (b.checked) saved[b.getAttribute("data-key")] = Date.now(); else delete saved[b.getAttribute("data-key")];
+        show(b);
+        save();
+        count();
+        logAction(b.checked ? "tick" : "untick", b, b.getAttribute("data-key"));
+      });
+      // Ticks from an earlier incident are offered for reset, not kept
+      // silently.
+      var old = mine.filter(function (b) { var t = saved[b.getAttribute("data-key")]; return t && Date.now() - t > TICK_MAX; });
+      if (old.length) {
+        var hours = Math.round(TICK_MAX / 36e5);
+        var clearOld = el("button", { type: "button", "class": "btn checklist-clear-old" }, "Clear old ticks");
+        var keep = el("button", { type: "button", "class": "btn checklist-keep" }, "Keep them");
+        var note = el("p", { "class": "checklist-stale", role: "status" },
+          (old.length === 1 ? "1 tick is" : old.length + " ticks are") + " more than " + hours + " h old, from an earlier incident? ", clearOld, " ", keep);
+        clearOld.addEventListener("click", function () { untick(old); note.remove(); announce("Old ticks cleared"); });
+        keep.addEventListener("click", function () { note.remove(); });
+        tools.appendChild(note);
+      }
+      list.parentNode.insertBefore(tools, list.nextSibling);
       count();
     });
   }
@@ -485,8 +637,9 @@
   // loads only the shards of its words and the chunks of its results.
   var STOP = {};
   "an and are as at be by for from if in is it its of on or that the then this to was when with".split(" ").forEach(function (w) { STOP[w] = 1; });
-  var FIELD_SCORE = [0, 4, 20, 30, 40, 60, 100]; // body, symptoms, heading, alert part, title, alert
+  var FIELD_SCORE = [0, 4, 20, 30, 40, 60, 100, 50]; // body, symptoms, heading, alert part, title, alert, severity/owner
   var FIELD_HEADING = 3;
+  var FIELD_ALERT_PART = 4;
   var FIELD_ALERT = 6;
 
   function fold(s) { return s.toLowerCase().normalize("NFD").replace(/\p{M}/gu, "").normalize("NFC"); }
@@ -588,6 +741,34 @@
     }).then(function (r) { r.query = q; return r; });
   }
 
+  // typos returns the largest number of typing mistakes forgiven in a
+  // word of n characters.
+  function typos(n) { return n >= 8 ? 2 : n >= 4 ? 1 : 0; }
+
+  // distance returns the number of edits (a letter added, dropped,
+  // changed, or two swapped) between a and b, or max+1 when it is more
+  // than max.
+  function distance(a, b, max) {
+    if (Math.abs(a.length - b.length) > max) return max + 1;
+    var prev2 = [], prev = [], cur = [];
+    for (var j = 0; j <= b.length; j++) prev[j] = j;
+    for (var i = 1; i <= a.length; i++) {
+      cur = [i];
+      var low = i;
+      for (j = 1; j <= b.length; j++) {
+        var c = a[i - 1] === b[j - 1] ? 0 : 1;
+        var d = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + c);
+        if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d = Math.min(d, prev2[j - 2] + 1);
+        cur[j] = d;
+        if (d < low) low = d;
+      }
+      if (low > max) return max + 1;
+      prev2 = prev;
+      prev = cur;
+    }
+    return prev[b.length];
+  }
+
   function rank(man, shards, toks, keys, limit) {
     function exact(term) {
       for (var i = 0; i < shards.length; i++) {
@@ -595,25 +776,43 @@
       }
       return null;
     }
-    var pages = {}; // id → {score, matched, best, bestSec, alert}
+    var pages = {}; // id → {score, matched, best, bestSec, alert, parts}
     function hit(id) {
-      return pages[id] || (pages[id] = { id: id, score: 0, matched: 0, required: 0, best: -1, sec: -1, alert: false });
+      return pages[id] || (pages[id] = { id: id, score: 0, matched: 0, required: 0, best: -1, sec: -1, alert: false, parts: [] });
     }
     var required = 0;
+    var read = {}; // a word found only as a near spelling → that spelling
+    var missing = []; // words found nowhere
     toks.forEach(function (t) {
       var lists = [];
       var e = exact(t);
-      if (e) lists.push([e, 1]);
+      if (e) lists.push([e, 1, t]);
       if (runeLen(t) >= 3) {
         var extra = 0;
         shards.forEach(function (sh) {
           if (sh.name.lastIndexOf(t, 0) !== 0 && t.lastIndexOf(sh.name, 0) !== 0) return;
           for (var term in sh.terms) {
             if (extra >= 300) return;
-            if (term !== t && term.lastIndexOf(t, 0) === 0) { lists.push([sh.terms[term], 0.7]); extra++; }
+            if (term !== t && term.lastIndexOf(t, 0) === 0) { lists.push([sh.terms[term], 0.7, term]); extra++; }
           }
         });
       }
+      // No page has the word: take the words one or two typing
+      // mistakes away, the closest first.
+      var max = typos(runeLen(t));
+      if (!lists.length && max) {
+        var near = [];
+        shards.forEach(function (sh) {
+          for (var term in sh.terms) {
+            var d = distance(t, term, max);
+            if (d <= max) near.push([d, term, sh.terms[term]]);
+          }
+        });
+        near.sort(function (a, b) { return a[0] - b[0] || b[2][0] - a[2][0]; });
+        near.slice(0, 5).forEach(function (n) { lists.push([n[2], n[0] === near[0][0] ? 0.6 : 0.4, n[1]]); });
+        if (near.length) read[t] = near[0][1];
+      }
+      if (!lists.length) missing.push(t);
       var common = lists.length > 0 && lists.every(function (l) { return l[0][0] * 3 > l[0].length - 1; });
       if (!common) required++;
       var best = {};
@@ -623,11 +822,12 @@
           var w = p[i + 1], f = w >> 5;
           var s = FIELD_SCORE[f] * l[1] + Math.min(w & 31, 10) * 0.5;
           var b = best[p[i]];
-          if (!b || s > b.s) best[p[i]] = { s: s, f: f, sec: p[i + 2] };
+          if (!b || s > b.s) best[p[i]] = { s: s, f: f, sec: p[i + 2], term: l[2] };
         }
       });
       Object.keys(best).forEach(function (id) {
         var b = best[id], h = hit(id);
+        if (b.f === FIELD_ALERT || b.f === FIELD_ALERT_PART) h.parts.push(b.term);
         h.score += b.s;
         h.matched++;
         if (!common) h.required++;
@@ -655,13 +855,17 @@
     return Promise.all(Object.keys(chunks).map(function (c) { return load("p/" + c); })).then(function () {
       return {
         total: list.length,
+        read: read,
+        missing: missing,
         results: top.map(function (h) {
           var entry = loaded["p/" + Math.floor(h.id / man.chunk)][h.id % man.chunk];
           var sec = h.sec >= 0 && entry.s ? entry.s[h.sec] : null;
           var alert = null;
-          if (h.alert && entry.a) {
-            entry.a.forEach(function (a) { if (alertKey(a) === h.alert) alert = a; });
-          }
+          // The alert the query named, whole or in part.
+          (entry.a || []).forEach(function (a) {
+            var k = alertKey(a);
+            if (!alert && (k === h.alert || h.parts.some(function (p) { return runeLen(p) >= 3 && k.indexOf(p) >= 0; }))) alert = a;
+          });
           var group = man.groups[entry.g] || ["other", "Page"];
           return { entry: entry, section: sec, alert: alert, slug: group[0], badge: group[1], href: hrefOf(entry, sec) };
         })
@@ -681,6 +885,22 @@
     if (r.alert) parts.push(el("span", { "class": "result-alert" }, "Alert ", el("code", {}, r.alert)));
     if (withExcerpt && r.entry.x) parts.push(el("span", { "class": "result-excerpt" }, r.entry.x));
     return parts;
+  }
+
+  // countText says how many pages a search found.
+  function countText(r, named) {
+    if (r.total === 0) return "No runbook matches “" + r.query + "”.";
+    return (r.total === 1 ? "1 result" : r.total + " results") + (named ? " for “" + r.query + "”" : "") +
+      (r.total > r.results.length ? ", best " + r.results.length + " shown." : ".");
+  }
+
+  // readText says which words were read as another spelling and which
+  // matched nothing, rather than dropping them silently.
+  function readText(r) {
+    var out = "";
+    Object.keys(r.read || {}).forEach(function (w) { out += " “" + w + "” read as “" + r.read[w] + "”."; });
+    if (r.total && r.missing && r.missing.length) out += " No page has “" + r.missing.join("”, “") + "”.";
+    return out;
   }
 
   function setupSearch() {
@@ -729,9 +949,7 @@
         opt.addEventListener("mousedown", function (e) { e.preventDefault(); }); // keep focus in the box
         listbox.appendChild(opt);
       });
-      var msg = r.total === 0 ? "No runbook matches “" + r.query + "”." :
-        r.total === 1 ? "1 result" : r.total + " results" + (r.total > results.length ? ", best " + results.length + " shown" : "");
-      status.textContent = msg;
+      status.textContent = countText(r, false) + readText(r);
       listbox.setAttribute("data-query", r.query);
       active = -1;
       input.removeAttribute("aria-activedescendant");
@@ -764,6 +982,8 @@
       var r = results[i];
       if (!r) return false;
       open(false);
+      // The page opened from a result puts focus on its first command.
+      try { sessionStorage.setItem("runbooks-focus-command", "1"); } catch (e) { /* not kept: no focus */ }
       location.href = r.href;
       return true;
     }
@@ -850,11 +1070,127 @@
         resultContent(res, true).forEach(function (c) { a.appendChild(c); });
         list.appendChild(el("li", {}, a));
       });
-      status.textContent = r.total === 0 ? "No runbook matches “" + q + "”." :
-        (r.total === 1 ? "1 result" : r.total + " results") + " for “" + q + "”" + (r.total > r.results.length ? ", best " + r.results.length + " shown." : ".");
+      status.textContent = countText(r, true) + readText(r);
     }, function (err) {
       status.textContent = "Search is unavailable: " + err.message + ".";
     });
+  }
+
+  // ---- Keys: commands and steps -----------------------------------------------
+
+  // A page opened from a search result starts with focus on its first
+  // command (the first after the section the result names). Then, with
+  // the focus anywhere but a field, c copies the command in focus or the
+  // first one on the screen, and j and k go to the next and previous step.
+  function setupKeys() {
+    var blocks = $$(".code", content);
+    var steps = $$("h2[id], h3[id]", content);
+    var header = $(".site-header");
+    function top() { return header ? header.getBoundingClientRect().bottom : 0; }
+    function after(node) {
+      for (var i = 0; i < blocks.length; i++) {
+        if (node.compareDocumentPosition(blocks[i]) & Node.DOCUMENT_POSITION_FOLLOWING) return blocks[i];
+      }
+      return null;
+    }
+    function focusBlock(b, scroll) {
+      var pre = $("pre", b);
+      if (pre) pre.focus({ preventScroll: !scroll });
+    }
+    var flag = null;
+    try {
+      flag = sessionStorage.getItem("runbooks-focus-command");
+      sessionStorage.removeItem("runbooks-focus-command");
+    } catch (e) { /* no flag */ }
+    if (flag && blocks.length) {
+      var target = location.hash && doc.getElementById(decodeURIComponent(location.hash.slice(1)));
+      var first = target ? after(target) : blocks[0];
+      if (first) focusBlock(first, !target);
+    }
+    function current() {
+      var a = doc.activeElement;
+      var b = a && a.closest && a.closest(".code");
+      if (b && content.contains(b)) return b;
+      var y = top();
+      for (var i = 0; i < blocks.length; i++) {
+        var r = blocks[i].getBoundingClientRect();
+        if (r.bottom > y + 20) return r.top < window.innerHeight ? blocks[i] : null;
+      }
+      return null;
+    }
+    function step(dir) {
+      if (!steps.length) return;
+      var y = top() + 8, i;
+      var a = doc.activeElement;
+      var from = a && content.contains(a) ? a : null;
+      var cur = -1;
+      for (i = 0; i < steps.length; i++) {
+        var passed = from ? (steps[i] === from || (steps[i].compareDocumentPosition(from) & Node.DOCUMENT_POSITION_FOLLOWING)) : steps[i].getBoundingClientRect().top <= y;
+        if (passed) cur = i;
+      }
+      var next = Math.max(0, Math.min(steps.length - 1, cur + dir));
+      if (dir < 0 && cur < 0) next = 0;
+      var h = steps[next];
+      h.scrollIntoView({ block: "start" });
+      var b = after(h);
+      var nextStep = steps[next + 1];
+      if (b && (!nextStep || (b.compareDocumentPosition(nextStep) & Node.DOCUMENT_POSITION_FOLLOWING))) {
+        focusBlock(b, false);
+      } else {
+        h.setAttribute("tabindex", "-1");
+        h.focus({ preventScroll: true });
+      }
+      announce(h.textContent.replace(/#$/, ""));
+    }
+    doc.addEventListener("keydown", function (e) {
+      if (e.ctrlKey || e.metaKey || e.altKey || e.defaultPrevented) return;
+      var t = e.target;
+      if (t && (t.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(t.nodeName))) return;
+      if (e.key === "c") {
+        var b = current();
+        if (!b) return;
+        e.preventDefault();
+        focusBlock(b, false);
+        var btn = $(".copy-btn", b);
+        if (btn) btn.click();
+      } else if (e.key === "j" || e.key === "k") {
+        e.preventDefault();
+        step(e.key === "j" ? 1 : -1);
+      }
+    });
+  }
+
+  // A long page gets a control back to the top once the reader is two
+  // screens down (the footer's link does the same without JavaScript).
+  function setupTop() {
+    var btn = el("a", { "class": "btn to-top-float", href: "#top", hidden: "", "aria-label": "Back to top" }, "↑ Top");
+    btn.addEventListener("click", function (e) {
+      e.preventDefault();
+      window.scrollTo(0, 0);
+      var input = $("#search-input");
+      if (input) input.focus({ preventScroll: true });
+    });
+    doc.body.appendChild(btn);
+    var ticking = false;
+    window.addEventListener("scroll", function () {
+      if (ticking) return;
+      ticking = true;
+      requestAnimationFrame(function () {
+        ticking = false;
+        btn.hidden = window.scrollY < 2 * window.innerHeight;
+      });
+    }, { passive: true });
+  }
+
+  // ---- Offline -------------------------------------------------------------------
+
+  // The build's service worker keeps the whole site, search index
+  // included, for when the network is down. Browsers allow one only over
+  // https or on localhost, never from disk.
+  function setupOffline() {
+    var sw = root.getAttribute("data-worker");
+    if (!sw || !navigator.serviceWorker || !window.isSecureContext) return;
+    navigator.serviceWorker.register(sw).catch(function () { /* the site still works online */ });
   }
 
   setupTheme();
@@ -864,5 +1200,9 @@
   setupCode();
   setupVars();
   setupChecklists();
+  setupTimeline();
   setupSearch();
+  setupKeys();
+  setupTop();
+  setupOffline();
 })();

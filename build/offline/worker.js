@@ -1,0 +1,82 @@
+// The service worker of a runbooks site: after the first visit it keeps
+// every page, asset and search index file of the site, so that the site
+// opens with the network, the VPN or the host down. Pages and the index
+// come from the network while it answers, within a few seconds, and from
+// the cache when it does not; fingerprinted assets from the cache. The
+// build writes the version and the list of files; a new build is a new
+// worker, which replaces the old cache. It uses nothing but this origin.
+"use strict";
+var VERSION = "{{VERSION}}";
+var FILES = {{FILES}};
+var CACHE = "runbooks-" + VERSION;
+var WAIT = 4000; // ms a page may take from the network before the cache answers
+
+var scope = new URL(self.registration.scope);
+
+function url(f) { return new URL(f, scope).href; }
+
+self.addEventListener("install", function (e) {
+  e.waitUntil(caches.open(CACHE).then(function (cache) {
+    var todo = FILES.slice();
+    function next() {
+      var f = todo.shift();
+      if (f === undefined) return Promise.resolve();
+      return fetch(new Request(url(f), { cache: "no-cache" })).then(function (res) {
+        if (res.ok) return cache.put(url(f), res);
+      }, function () { /* kept on a later visit */ }).then(next);
+    }
+    var workers = [];
+    for (var i = 0; i < 6; i++) workers.push(next());
+    return Promise.all(workers);
+  }).then(function () { return self.skipWaiting(); }));
+});
+
+self.addEventListener("activate", function (e) {
+  e.waitUntil(caches.keys().then(function (keys) {
+    return Promise.all(keys.filter(function (k) { return k.lastIndexOf("runbooks-", 0) === 0 && k !== CACHE; })
+      .map(function (k) { return caches.delete(k); }));
+  }).then(function () { return self.clients.claim(); }));
+});
+
+// cached returns the cached answer for a request: the page itself, or
+// the index.html of a folder URL.
+function cached(req) {
+  var u = new URL(req.url);
+  u.search = "";
+  u.hash = "";
+  return caches.open(CACHE).then(function (cache) {
+    return cache.match(u.href).then(function (res) {
+      if (res || u.pathname.slice(-1) !== "/") return res;
+      return cache.match(u.href + "index.html");
+    }).then(function (res) {
+      if (res || req.mode !== "navigate") return res;
+      return cache.match(url("404.html"));
+    });
+  });
+}
+
+// fresh asks the network, giving up after WAIT, and keeps what it gets.
+function fresh(req) {
+  return new Promise(function (resolve, reject) {
+    var timer = setTimeout(function () { reject(new Error("slow network")); }, WAIT);
+    fetch(req).then(function (res) {
+      clearTimeout(timer);
+      if (res.ok && !new URL(req.url).search) {
+        var copy = res.clone();
+        caches.open(CACHE).then(function (c) { return c.put(req.url, copy); });
+      }
+      resolve(res);
+    }, function (err) { clearTimeout(timer); reject(err); });
+  });
+}
+
+self.addEventListener("fetch", function (e) {
+  var req = e.request;
+  if (req.method !== "GET" || req.url.lastIndexOf(scope.href, 0) !== 0) return;
+  var asset = new URL(req.url).pathname.indexOf("/assets/") >= 0;
+  e.respondWith(asset ?
+    cached(req).then(function (res) { return res || fetch(req); }) :
+    fresh(req).catch(function (err) {
+      return cached(req).then(function (res) { if (res) return res; throw err; });
+    }));
+});
