@@ -35,6 +35,7 @@ import (
 	"github.com/arcaapi/runbooks/build/diag"
 	"github.com/arcaapi/runbooks/build/highlight"
 	"github.com/arcaapi/runbooks/build/meta"
+	"github.com/arcaapi/runbooks/build/offline"
 	"github.com/arcaapi/runbooks/build/publish"
 )
 
@@ -418,6 +419,16 @@ func TestHostileContentIsEscaped(t *testing.T) {
 		case ext == ".json":
 			if !json.Valid(data) {
 				t.Errorf("%s is not valid JSON", name)
+			}
+			if strings.Contains(strings.ToLower(doc), "<script") {
+				t.Errorf("%s has an unescaped <script", name)
+			}
+		case name == offline.WorkerName:
+			// The service worker: the build's code with the list of
+			// files as JSON, which escapes what could end the literal.
+			m := regexp.MustCompile(`(?m)^var FILES = (.*);$`).FindStringSubmatch(doc)
+			if m == nil || !json.Valid([]byte(m[1])) {
+				t.Errorf("%s: the list of files is not JSON", name)
 			}
 			if strings.Contains(strings.ToLower(doc), "<script") {
 				t.Errorf("%s has an unescaped <script", name)

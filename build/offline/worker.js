@@ -15,6 +15,16 @@ var scope = new URL(self.registration.scope);
 
 function url(f) { return new URL(f, scope).href; }
 
+// clean returns a response a page may be given from the cache: a browser
+// refuses, for a navigation, one that came through a redirect (as
+// "x/index.html" does from hosts that prefer "x/").
+function clean(res) {
+  if (!res.redirected) return Promise.resolve(res);
+  return res.blob().then(function (body) {
+    return new Response(body, { status: res.status, statusText: res.statusText, headers: res.headers });
+  });
+}
+
 self.addEventListener("install", function (e) {
   e.waitUntil(caches.open(CACHE).then(function (cache) {
     var todo = FILES.slice();
@@ -22,7 +32,7 @@ self.addEventListener("install", function (e) {
       var f = todo.shift();
       if (f === undefined) return Promise.resolve();
       return fetch(new Request(url(f), { cache: "no-cache" })).then(function (res) {
-        if (res.ok) return cache.put(url(f), res);
+        if (res.ok) return clean(res).then(function (r) { return cache.put(url(f), r); });
       }, function () { /* kept on a later visit */ }).then(next);
     }
     var workers = [];
@@ -56,14 +66,19 @@ function cached(req) {
 }
 
 // fresh asks the network, giving up after WAIT, and keeps what it gets.
+// A host or proxy error (5xx) counts as no answer.
 function fresh(req) {
   return new Promise(function (resolve, reject) {
     var timer = setTimeout(function () { reject(new Error("slow network")); }, WAIT);
     fetch(req).then(function (res) {
       clearTimeout(timer);
+      if (res.status >= 500) {
+        reject(res);
+        return;
+      }
       if (res.ok && !new URL(req.url).search) {
         var copy = res.clone();
-        caches.open(CACHE).then(function (c) { return c.put(req.url, copy); });
+        Promise.all([caches.open(CACHE), clean(copy)]).then(function (a) { return a[0].put(req.url, a[1]); });
       }
       resolve(res);
     }, function (err) { clearTimeout(timer); reject(err); });
@@ -76,7 +91,11 @@ self.addEventListener("fetch", function (e) {
   var asset = new URL(req.url).pathname.indexOf("/assets/") >= 0;
   e.respondWith(asset ?
     cached(req).then(function (res) { return res || fetch(req); }) :
-    fresh(req).catch(function (err) {
-      return cached(req).then(function (res) { if (res) return res; throw err; });
+    fresh(req).catch(function (failed) {
+      return cached(req).then(function (res) {
+        if (res) return res;
+        if (failed instanceof Response) return failed;
+        throw failed;
+      });
     }));
 });
