@@ -52,6 +52,7 @@ func (tb *tab) shot(dir, name string) {
 // TestReadingFlow reads the repository's runbooks the way an engineer
 // paged at 3 a.m. does, and measures each step of it.
 func TestReadingFlow(t *testing.T) {
+	t.Parallel()
 	browserCtx := startBrowser(t)
 	out := buildSite(t, filepath.Join("..", "runbooks"))
 	origin := serve(t, out)
