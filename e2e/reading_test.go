@@ -472,7 +472,11 @@ func TestRepositoryRunbooks(t *testing.T) {
 		tb.screenshot(dir, "index-phone")
 		tb.open("/arca-api-down/")
 		tb.screenshot(dir, "runbook-phone")
+		// A tab of its own: two full-length runbooks at phone scale in one
+		// tab ran past its time limit on a loaded machine.
+		tb = openTab(t, browserCtx, origin)
 		tb.colorScheme("dark")
+		tb.phone()
 		tb.open("/database-connection-pool/")
 		tb.screenshot(dir, "runbook-phone-dark")
 
