@@ -181,7 +181,7 @@ func TestNotLinks(t *testing.T) {
 			"~~~\n[tilde](missing.md)\n~~~\n\n" +
 			"    [indented](missing.md)\n\n" +
 			"- item\n\n  ```\n  [in a list](missing.md)\n  ```\n\n" +
-			"> ```bash\n> echo [quoted](missing.md)\n> ```\n\n" +
+			"> ```bash\n> echo '[quoted](missing.md)'\n> ```\n\n" +
 			"Schemes: [mail](mailto:ops@example.com) [tel](tel:+541100000000) <ops@example.com> [irc](irc://x/y) [ext](https://example.com/missing.md)\n",
 	}, "")
 	assertProblems(t, got, nil)

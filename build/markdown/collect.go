@@ -265,8 +265,10 @@ func blockStart(n ast.Node) int {
 
 func (s *state) fenced(n *ast.FencedCodeBlock, src []byte) {
 	lang := ""
+	var attrs []string
 	if n.Info != nil {
 		lang = infoLang(n.Info.Segment.Value(src))
+		attrs = infoAttrs(n.Info.Segment.Value(src))
 	}
 	// The opening fence is the line before the first content line, or the
 	// line of the info string.
@@ -284,7 +286,7 @@ func (s *state) fenced(n *ast.FencedCodeBlock, src []byte) {
 	indent := max(bytes.IndexAny(fenceLine, "`~"), 0)
 	fence := fenceRun(fenceLine[indent:])
 	line, col := s.pos(open + indent)
-	cb := page.CodeBlock{Lang: lang, Line: line, Col: col, Fenced: true}
+	cb := page.CodeBlock{Lang: lang, Line: line, Col: col, Fenced: true, Attrs: attrs}
 	// Closed: the line after the content is a closing fence.
 	after := lineEnd(src, open) + 1
 	if l := n.Lines(); l.Len() > 0 {
@@ -305,7 +307,8 @@ func (s *state) fenced(n *ast.FencedCodeBlock, src []byte) {
 			cb.InnerFences = append(cb.InnerFences, s.lineOf(seg.Start))
 		}
 	}
-	cb.Destructive = IsDestructive(code)
+	s.setCode(&cb, n.Lines(), src)
+	cb.Destructive = blockDestructive(&cb, code)
 	markDestructive(n, cb.Destructive)
 	s.code = append(s.code, cb)
 }
@@ -315,9 +318,11 @@ func (s *state) indented(n *ast.CodeBlock, src []byte) {
 		return
 	}
 	line, col := s.pos(n.Lines().At(0).Start)
-	d := IsDestructive(n.Lines().Value(src))
-	markDestructive(n, d)
-	s.code = append(s.code, page.CodeBlock{Line: line, Col: col, Closed: true, Destructive: d})
+	cb := page.CodeBlock{Line: line, Col: col, Closed: true}
+	s.setCode(&cb, n.Lines(), src)
+	cb.Destructive = blockDestructive(&cb, n.Lines().Value(src))
+	markDestructive(n, cb.Destructive)
+	s.code = append(s.code, cb)
 }
 
 func isLetter(c byte) bool { return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' }

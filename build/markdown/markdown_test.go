@@ -73,22 +73,65 @@ func TestCodeBlockFacts(t *testing.T) {
 }
 
 func TestDestructive(t *testing.T) {
-	for code, want := range map[string]bool{
-		"kubectl -n arca-prod delete pod api-1":            true,
-		"kubectl -n arca-prod get pods":                    false,
-		"helm rollback arca-api 41 -n arca-prod":           true,
-		"redis-cli FLUSHALL":                               true,
-		"SELECT pg_terminate_backend(pid) FROM x;":         true,
-		"rm -rf /tmp/heap":                                 true,
-		"TRUNCATE webhook_deliveries;":                     true,
-		"kubectl rollout undo deployment/arca-api":         true,
-		"kubectl rollout status deployment/arca-api":       false,
-		"SELECT count(*) FROM pg_stat_activity;":           false,
-		"# Estado del servicio: curl -s https://x/healthz": false,
+	for _, tt := range []struct {
+		lang, code string
+		want       bool
+	}{
+		{"bash", "kubectl -n arca-prod delete pod api-1", true},
+		{"bash", "kubectl -n arca-prod get pods", false},
+		{"bash", "helm rollback arca-api 41 -n arca-prod", true},
+		{"bash", "redis-cli FLUSHALL", true},
+		{"sql", "SELECT pg_terminate_backend(pid) FROM x;", true},
+		{"bash", "rm -rf /tmp/heap", true},
+		{"sql", "TRUNCATE webhook_deliveries;", true},
+		{"bash", "kubectl rollout undo deployment/arca-api", true},
+		{"bash", "kubectl rollout status deployment/arca-api", false},
+		{"sql", "SELECT count(*) FROM pg_stat_activity;", false},
+		{"bash", "# Estado del servicio: curl -s https://x/healthz", false},
+		{"", "kubectl delete pod x", true},
+		{"yaml", "command: [\"rm\", \"-rf\", \"/data\"]", false},
 	} {
-		if got := markdown.IsDestructive([]byte(code)); got != want {
-			t.Errorf("IsDestructive(%q) = %v, want %v", code, got, want)
+		if got := markdown.IsDestructive(tt.lang, []byte(tt.code)); got != tt.want {
+			t.Errorf("IsDestructive(%q, %q) = %v, want %v", tt.lang, tt.code, got, tt.want)
 		}
+	}
+}
+
+// TestFenceAttributes checks that {destructive} and {safe} override the
+// detector, and that {attributes} leave the language, and so the
+// highlighting, as it was.
+func TestFenceAttributes(t *testing.T) {
+	src := "# T\n\n```bash {safe}\nkubectl delete pod x\n```\n\n```bash {destructive}\nkubectl get pods\n```\n\n```bash{nocheck}\necho $X\n```\n\n```bash\nrm -fr /tmp/x\n```\n"
+	out := render(src, 1)
+	want := []struct {
+		destructive bool
+		attr        string
+	}{{false, "safe"}, {true, "destructive"}, {false, "nocheck"}, {true, ""}}
+	if len(out.Code) != len(want) {
+		t.Fatalf("got %d code blocks, want %d", len(out.Code), len(want))
+	}
+	for i, w := range want {
+		c := out.Code[i]
+		if c.Lang != "bash" {
+			t.Errorf("block %d: language %q, want bash", i, c.Lang)
+		}
+		if c.Destructive != w.destructive {
+			t.Errorf("block %d: destructive = %v, want %v", i, c.Destructive, w.destructive)
+		}
+		if w.attr != "" && !c.Has(w.attr) {
+			t.Errorf("block %d: attributes %v, want %q", i, c.Attrs, w.attr)
+		}
+	}
+	html := string(out.HTML)
+	if n := strings.Count(html, `<p class="destructive-label">`); n != 2 {
+		t.Errorf("%d destructive labels, want 2:\n%s", n, html)
+	}
+	if strings.Contains(html, "nocheck") || strings.Contains(html, "{safe}") {
+		t.Errorf("fence attributes leak into the page:\n%s", html)
+	}
+	// highlighted as bash: "kubectl" is a name, "get" too, each in a span
+	if n := strings.Count(html, `class="language-bash`); n != 4 {
+		t.Errorf("%d blocks highlighted as bash, want 4:\n%s", n, html)
 	}
 }
 

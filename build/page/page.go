@@ -191,11 +191,31 @@ type CodeBlock struct {
 	Col         int  // column of the opening fence
 	Fenced      bool // a ``` or ~~~ block rather than an indented one
 	Closed      bool // a fenced block has its closing fence
-	Destructive bool // the code contains a destructive command
+	Destructive bool // the code contains a destructive command, or the fence says {destructive}
+	// Attrs are the words of the fence's {attributes} after the language:
+	// "nocheck", "destructive", "safe" (```bash {nocheck}).
+	Attrs []string
+	// Code is the block's content as a reader copies it, and CodeLine the
+	// file line of its first line. Cols gives, for each line of Code, the
+	// file column of its first character minus one (the indent of a list
+	// item or a quote's "> "); nil when every line starts in column 1.
+	Code     string
+	CodeLine int
+	Cols     []int
 	// InnerFences are the lines inside the block that look like the
 	// opening fence of another block with a language ("```bash"): the author
 	// most likely meant to nest and needed a longer outer fence.
 	InnerFences []int
+}
+
+// Has reports whether the fence's attributes include attr.
+func (c CodeBlock) Has(attr string) bool {
+	for _, a := range c.Attrs {
+		if a == attr {
+			return true
+		}
+	}
+	return false
 }
 
 // IsIndex reports whether the file is its folder's index page.

@@ -330,7 +330,9 @@
     if (!inputs.length) return;
     var names = inputs.map(function (i) { return i.name; });
     var alt = names.join("|");
-    var re = new RegExp("\\$\\{(" + alt + ")\\}|\\$(" + alt + ")(?![A-Za-z0-9_])", "g");
+    // ${NAME:?message} is filled in too: the check asks for it where a
+    // destructive command must not run with an empty value.
+    var re = new RegExp("\\$\\{(" + alt + ")(?::?\\?[^}]*)?\\}|\\$(" + alt + ")(?![A-Za-z0-9_])", "g");
 
     // Each code element's text nodes and their original text: values are
     // always put into the original, so they can change again. Chroma
