@@ -72,6 +72,8 @@ func TestSyntaxPositions(t *testing.T) {
 			nil, ""},
 		{"promql", "```promql\n# p99\nhistogram_quantile(0.99,\n  sum by (le) (rate(x_bucket[5m]))\n\nrate(y[5m]) / on(\n```\n",
 			[]string{"4:34 command-syntax", "6:17 command-syntax"}, "promql: "},
+		{"promql one query a line", "```promql\nup{job=\"api\"}\nsum(rate(a[5m]))\n  /\nsum(rate(b[5m]))\nrate(c[5m]) +\n```\n",
+			[]string{"6:13 command-syntax"}, "promql: "},
 		{"promql in a list", "- Query:\n\n  ```promql\n  up{job=\"api\" == 0\n  ```\n",
 			[]string{"4:16 command-syntax"}, "promql: "},
 		{"yaml", front + "```yaml\na: 1\nb: [1, 2\n```\n",

@@ -173,47 +173,78 @@ func offsetPos(src []byte, off int) (line, col int) {
 
 var promqlParser = sync.OnceValue(func() parser.Parser { return parser.NewParser(parser.Options{}) })
 
-// promql parses each query of a PromQL block: queries are separated by
-// blank lines, and may be preceded by # comments.
+// promql parses each query of a PromQL block. Queries are separated by
+// blank lines, or follow one another line by line; # comments are fine.
 func (c *checker) promql(u *unit) {
-	src := u.src
-	first := 1 // line of the current query's first line
-	var q strings.Builder
-	flush := func() {
-		text := q.String()
-		q.Reset()
-		if strings.TrimSpace(stripPromQLComments(text)) == "" {
-			return
+	lines := strings.SplitAfter(strings.TrimSuffix(u.src, "\n"), "\n")
+	for start := 0; start < len(lines); {
+		end := start
+		for end < len(lines) && strings.TrimSpace(lines[end]) != "" {
+			end++
 		}
-		_, err := promqlParser().ParseExpr(text)
-		if err == nil {
-			return
+		if end > start {
+			if line, off, msg, bad := promqlGroup(lines[start:end]); bad {
+				l, col := u.at(start+line, off)
+				c.errorf(l, col, RuleSyntax, "promql: %s", msg)
+			}
 		}
-		var perrs parser.ParseErrors
-		off, msg := 0, err.Error()
-		if errors.As(err, &perrs) && len(perrs) > 0 {
-			off, msg = int(perrs[0].PositionRange.Start), perrs[0].Err.Error()
-		}
-		// At the end of the input (an unclosed parenthesis), point at the
-		// query's last character rather than the line after it.
-		if end := len(strings.TrimRight(text, " \t\n")); off >= end {
-			off = max(end-1, 0)
-		}
-		line, col := offsetPos([]byte(text), off)
-		l, cc := u.at(first+line-1, col)
-		c.errorf(l, cc, RuleSyntax, "promql: %s", msg)
+		start = end + 1
 	}
-	n := 0
-	for line := range strings.Lines(src) {
-		n++
-		if strings.TrimSpace(line) == "" {
-			flush()
-			first = n + 1
-			continue
-		}
-		q.WriteString(line)
+}
+
+// promqlGroup parses lines with no blank line between them: one query, or
+// several one after another. On an error it returns the line (1-based,
+// in lines) and byte column of the fault, and the parser's message.
+func promqlGroup(lines []string) (line, col int, msg string, bad bool) {
+	text := strings.Join(lines, "")
+	err := parsePromQL(text)
+	if err == nil {
+		return 0, 0, "", false
 	}
-	flush()
+	// Several queries, one after another: take the longest run of lines
+	// that parses, then the next; report where no run parses.
+	for i := 0; i < len(lines); {
+		if strings.TrimSpace(stripPromQLComments(strings.Join(lines[i:], ""))) == "" {
+			return 0, 0, "", false
+		}
+		next := -1
+		for j := len(lines); j > i; j-- {
+			if parsePromQL(strings.Join(lines[i:j], "")) == nil {
+				next = j
+				break
+			}
+		}
+		if next < 0 {
+			text, err = strings.Join(lines[i:], ""), parsePromQL(strings.Join(lines[i:], ""))
+			l, c, m := promqlErrorAt(text, err)
+			return i + l, c, m, true
+		}
+		i = next
+	}
+	return 0, 0, "", false
+}
+
+// parsePromQL parses one query.
+func parsePromQL(text string) error {
+	_, err := promqlParser().ParseExpr(text)
+	return err
+}
+
+// promqlErrorAt returns the line and byte column (1-based) in text of a
+// PromQL parse error, and its message.
+func promqlErrorAt(text string, err error) (line, col int, msg string) {
+	var perrs parser.ParseErrors
+	off, msg := 0, err.Error()
+	if errors.As(err, &perrs) && len(perrs) > 0 {
+		off, msg = int(perrs[0].PositionRange.Start), perrs[0].Err.Error()
+	}
+	// At the end of the input (an unclosed parenthesis), point at the
+	// query's last character rather than the line after it.
+	if end := len(strings.TrimRight(text, " \t\n")); off >= end {
+		off = max(end-1, 0)
+	}
+	line, col = offsetPos([]byte(text), off)
+	return line, col, msg
 }
 
 // stripPromQLComments drops the # comments of a query.
