@@ -36,7 +36,8 @@ var wellKnown = map[string]bool{
 func (c *checker) shell(b page.CodeBlock, skip bool) {
 	units, _ := parseUnits(b.Lang, b.Code, b.Cols, b.CodeLine)
 	local := map[string]setBy{}
-	for _, u := range units {
+	uses := make([][]*syntax.ParamExp, len(units))
+	for i, u := range units {
 		if u.file == nil {
 			if !skip {
 				p, msg := parseErrorAt(u.err)
@@ -45,12 +46,15 @@ func (c *checker) shell(b page.CodeBlock, skip bool) {
 			}
 			continue
 		}
-		c.opaque = c.opaque || definitions(u.file, local)
+		var opaque bool
+		opaque, uses[i] = c.scan(u, local, !skip)
+		c.opaque = c.opaque || opaque
 	}
-	if !skip {
-		for _, u := range units {
-			if u.file != nil {
-				c.unsafe(u, local)
+	if !skip && !c.opaque {
+		reported := map[string]bool{}
+		for i, u := range units {
+			for _, pe := range uses[i] {
+				c.undefined(u, pe, local, reported)
 			}
 		}
 	}
@@ -75,31 +79,20 @@ func (c *checker) lookup(name string, local map[string]setBy) (setBy, bool) {
 	return how, ok
 }
 
-// unsafe reports the unsafe commands of a parsed unit.
-func (c *checker) unsafe(u *unit, local map[string]setBy) {
-	reported := map[string]bool{} // variables already reported in this unit
-	if !c.opaque {
-		syntax.Walk(u.file, func(n syntax.Node) bool {
-			pe, ok := n.(*syntax.ParamExp)
-			if !ok || pe.Param == nil || pe.Names != 0 {
-				return true
-			}
-			name := pe.Param.Value
-			if special(name) || wellKnown[name] || handlesUnset(pe) || reported[name] {
-				return true
-			}
-			if _, ok := c.lookup(name, local); ok {
-				return true
-			}
-			reported[name] = true
-			line, col := u.pos(pe.Dollar)
-			c.warnf(line, col, RuleUndefinedVar,
-				"$%s is not set by this block, an earlier block or the page's vars:, so a reader who runs this block gets an empty value: set it here (%s=...) or declare it in vars:", name, name)
-			return true
-		})
+// undefined reports a variable that nothing on the page sets, once per
+// block.
+func (c *checker) undefined(u *unit, pe *syntax.ParamExp, local map[string]setBy, reported map[string]bool) {
+	name := pe.Param.Value
+	if special(name) || wellKnown[name] || handlesUnset(pe) || reported[name] {
+		return
 	}
-	c.pipeToShell(u)
-	c.sudoRedirect(u)
+	if _, ok := c.lookup(name, local); ok {
+		return
+	}
+	reported[name] = true
+	line, col := u.pos(pe.Dollar)
+	c.warnf(line, col, RuleUndefinedVar,
+		"$%s is not set by this block, an earlier block or the page's vars:, so a reader who runs this block gets an empty value: set it here (%s=...) or declare it in vars:", name, name)
 }
 
 // special reports whether name is a positional or special parameter.
@@ -155,10 +148,11 @@ func nonEmptyLiteral(w *syntax.Word) bool {
 	return n > 0
 }
 
-// definitions records in defs the variables a parsed unit sets, and
-// reports whether it sources a file or evaluates code, after which any
-// variable may be set.
-func definitions(file *syntax.File, defs map[string]setBy) (opaque bool) {
+// scan reads a parsed unit in one walk: it records in defs the variables
+// the unit sets, returns the variables it expands and whether it sources a
+// file or evaluates code (after which any variable may be set), and, with
+// report, reports pipes into a shell and sudo with a redirect.
+func (c *checker) scan(u *unit, defs map[string]setBy, report bool) (opaque bool, uses []*syntax.ParamExp) {
 	set := func(name string, how setBy) {
 		if old, ok := defs[name]; !ok || how < old {
 			defs[name] = how
@@ -170,8 +164,17 @@ func definitions(file *syntax.File, defs map[string]setBy) (opaque bool) {
 		}
 		return setMaybeEmpty
 	}
-	syntax.Walk(file, func(n syntax.Node) bool {
+	seen := map[syntax.Pos]bool{} // pipe-to-shell findings, which nested pipelines repeat
+	syntax.Walk(u.file, func(n syntax.Node) bool {
 		switch n := n.(type) {
+		case *syntax.Stmt:
+			if report {
+				c.sudoRedirect(u, n)
+			}
+		case *syntax.BinaryCmd:
+			if report {
+				c.pipeToShell(u, n, seen)
+			}
 		case *syntax.Assign:
 			if n.Name == nil || n.Naked {
 				break
@@ -200,6 +203,9 @@ func definitions(file *syntax.File, defs map[string]setBy) (opaque bool) {
 			if n.Param != nil && n.Exp != nil && (n.Exp.Op == syntax.AssignUnset || n.Exp.Op == syntax.AssignUnsetOrNull) {
 				set(n.Param.Value, literal(n.Exp.Word))
 			}
+			if n.Param != nil && n.Names == 0 {
+				uses = append(uses, n)
+			}
 		case *syntax.BinaryArithm:
 			if w, ok := n.X.(*syntax.Word); ok && isArithAssign(n.Op) && w.Lit() != "" {
 				set(w.Lit(), setLiteral)
@@ -212,21 +218,21 @@ func definitions(file *syntax.File, defs map[string]setBy) (opaque bool) {
 			if len(n.Args) == 0 {
 				break
 			}
-			args := make([]string, len(n.Args))
-			for i, w := range n.Args {
-				args[i] = wordText(w)
+			if report {
+				c.shellOfDownload(u, n, seen)
 			}
-			for _, name := range setsByCommand(args) {
-				set(name, setMaybeEmpty)
-			}
-			switch path.Base(args[0]) {
+			switch n.Args[0].Lit() {
 			case "source", ".", "eval":
 				opaque = true
+			case "read", "mapfile", "readarray", "getopts", "printf":
+				for _, name := range setsByCommand(callWords(n)) {
+					set(name, setMaybeEmpty)
+				}
 			}
 		}
 		return true
 	})
-	return opaque
+	return opaque, uses
 }
 
 func isArithAssign(op syntax.BinAritOperator) bool {
@@ -286,69 +292,68 @@ var shells = map[string]bool{"sh": true, "bash": true, "zsh": true, "dash": true
 
 var downloaders = map[string]bool{"curl": true, "wget": true, "fetch": true, "http": true, "https": true}
 
-// pipeToShell reports `curl ... | sh`, `bash <(curl ...)` and
-// `sh -c "$(curl ...)"`: code run straight from the network, unseen.
-func (c *checker) pipeToShell(u *unit) {
-	seen := map[syntax.Pos]bool{}
-	report := func(at syntax.Pos, sh string) {
-		if seen[at] {
+// pipeToShell reports `curl ... | sh`: code run straight from the
+// network, unseen.
+func (c *checker) pipeToShell(u *unit, b *syntax.BinaryCmd, seen map[syntax.Pos]bool) {
+	if b.Op != syntax.Pipe && b.Op != syntax.PipeAll {
+		return
+	}
+	stages := pipeline(b)
+	for k := 1; k < len(stages); k++ {
+		sh, at, ok := shellCall(stages[k])
+		if !ok {
+			continue
+		}
+		for _, s := range stages[:k] {
+			if downloads(s) {
+				c.reportPipe(u, at, sh, seen)
+				break
+			}
+		}
+	}
+}
+
+// shellOfDownload reports `bash <(curl ...)` and `sh -c "$(curl ...)"`.
+func (c *checker) shellOfDownload(u *unit, call *syntax.CallExpr, seen map[syntax.Pos]bool) {
+	if first := path.Base(call.Args[0].Lit()); !shells[first] && !wrappers[first] {
+		return
+	}
+	args := unwrap(callWords(call))
+	if len(args) == 0 || !shells[path.Base(args[0])] {
+		return
+	}
+	for _, w := range call.Args[1:] {
+		found := false
+		syntax.Walk(w, func(m syntax.Node) bool {
+			switch m := m.(type) {
+			case *syntax.CmdSubst:
+				for _, s := range m.Stmts {
+					found = found || downloads(s)
+				}
+			case *syntax.ProcSubst:
+				for _, s := range m.Stmts {
+					found = found || downloads(s)
+				}
+			}
+			return !found
+		})
+		if found {
+			c.reportPipe(u, call.Args[0].Pos(), path.Base(args[0]), seen)
 			return
 		}
-		seen[at] = true
-		line, col := u.pos(at)
-		c.warnf(line, col, RulePipeToShell,
-			"downloaded code is run by %s without being read: save it to a file, check it (a checksum, or read it), then run the file", sh)
 	}
-	syntax.Walk(u.file, func(n syntax.Node) bool {
-		switch n := n.(type) {
-		case *syntax.BinaryCmd:
-			if n.Op != syntax.Pipe && n.Op != syntax.PipeAll {
-				break
-			}
-			stages := pipeline(n)
-			for k := 1; k < len(stages); k++ {
-				sh, at, ok := shellCall(stages[k])
-				if !ok {
-					continue
-				}
-				for _, s := range stages[:k] {
-					if downloads(s) {
-						report(at, sh)
-						break
-					}
-				}
-			}
-		case *syntax.CallExpr:
-			if len(n.Args) == 0 {
-				break
-			}
-			args := unwrap(callWords(n))
-			if len(args) == 0 || !shells[path.Base(args[0])] {
-				break
-			}
-			for _, w := range n.Args[1:] {
-				found := false
-				syntax.Walk(w, func(m syntax.Node) bool {
-					switch m := m.(type) {
-					case *syntax.CmdSubst:
-						for _, s := range m.Stmts {
-							found = found || downloads(s)
-						}
-					case *syntax.ProcSubst:
-						for _, s := range m.Stmts {
-							found = found || downloads(s)
-						}
-					}
-					return !found
-				})
-				if found {
-					report(n.Args[0].Pos(), path.Base(args[0]))
-					break
-				}
-			}
-		}
-		return true
-	})
+}
+
+var wrappers = map[string]bool{"sudo": true, "doas": true, "env": true, "timeout": true, "nohup": true, "time": true, "command": true, "exec": true, "nice": true, "xargs": true}
+
+func (c *checker) reportPipe(u *unit, at syntax.Pos, sh string, seen map[syntax.Pos]bool) {
+	if seen[at] {
+		return
+	}
+	seen[at] = true
+	line, col := u.pos(at)
+	c.warnf(line, col, RulePipeToShell,
+		"downloaded code is run by %s without being read: save it to a file, check it (a checksum, or read it), then run the file", sh)
 }
 
 // pipeline returns the stages of a pipeline, in order.
@@ -408,32 +413,30 @@ func callWords(call *syntax.CallExpr) []string {
 
 // sudoRedirect reports `sudo cmd > file`: the shell opens the file before
 // sudo runs, without root.
-func (c *checker) sudoRedirect(u *unit) {
-	eachCall(u.file, func(stmt *syntax.Stmt, call *syntax.CallExpr) bool {
-		if stmt == nil || stmt.Cmd != call || path.Base(wordText(call.Args[0])) != "sudo" {
-			return true
+func (c *checker) sudoRedirect(u *unit, stmt *syntax.Stmt) {
+	call, ok := stmt.Cmd.(*syntax.CallExpr)
+	if !ok || len(stmt.Redirs) == 0 || len(call.Args) == 0 || path.Base(wordText(call.Args[0])) != "sudo" {
+		return
+	}
+	for _, r := range stmt.Redirs {
+		if r.Word == nil || r.N != nil && r.N.Value != "1" && r.N.Value != "2" && r.N.Value != "0" {
+			continue
 		}
-		for _, r := range stmt.Redirs {
-			if r.Word == nil || r.N != nil && r.N.Value != "1" && r.N.Value != "2" && r.N.Value != "0" {
-				continue
-			}
-			target := wordText(r.Word)
-			if target == "/dev/null" || target == "/dev/stdout" || target == "/dev/stderr" || target == "/dev/tty" || strings.HasPrefix(target, "/dev/fd/") {
-				continue
-			}
-			line, col := u.pos(r.OpPos)
-			switch r.Op {
-			case syntax.RdrOut, syntax.RdrClob, syntax.RdrAll:
-				c.warnf(line, col, RuleSudoRedirect,
-					"the redirect to %s is opened by your shell, not by sudo, so it is done without root: pipe into sudo tee %s instead", target, target)
-			case syntax.AppOut, syntax.AppAll:
-				c.warnf(line, col, RuleSudoRedirect,
-					"the redirect to %s is opened by your shell, not by sudo, so it is done without root: pipe into sudo tee -a %s instead", target, target)
-			case syntax.RdrIn:
-				c.warnf(line, col, RuleSudoRedirect,
-					"%s is read by your shell, not by sudo, so without root: give the file to the command as an argument, or use sudo cat %s |", target, target)
-			}
+		target := wordText(r.Word)
+		if target == "/dev/null" || target == "/dev/stdout" || target == "/dev/stderr" || target == "/dev/tty" || strings.HasPrefix(target, "/dev/fd/") {
+			continue
 		}
-		return true
-	})
+		line, col := u.pos(r.OpPos)
+		switch r.Op {
+		case syntax.RdrOut, syntax.RdrClob, syntax.RdrAll:
+			c.warnf(line, col, RuleSudoRedirect,
+				"the redirect to %s is opened by your shell, not by sudo, so it is done without root: pipe into sudo tee %s instead", target, target)
+		case syntax.AppOut, syntax.AppAll:
+			c.warnf(line, col, RuleSudoRedirect,
+				"the redirect to %s is opened by your shell, not by sudo, so it is done without root: pipe into sudo tee -a %s instead", target, target)
+		case syntax.RdrIn:
+			c.warnf(line, col, RuleSudoRedirect,
+				"%s is read by your shell, not by sudo, so without root: give the file to the command as an argument, or use sudo cat %s |", target, target)
+		}
+	}
 }
