@@ -18,6 +18,7 @@ import (
 // The rules of this package.
 const (
 	RuleSyntax          = "command-syntax"
+	RuleDestructiveVar  = "destructive-unset-var"
 	RuleUndefinedVar    = "undefined-var"
 	RulePipeToShell     = "pipe-to-shell"
 	RuleSudoRedirect    = "sudo-redirect"

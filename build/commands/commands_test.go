@@ -14,7 +14,7 @@ import (
 )
 
 var rules = []string{
-	commands.RuleSyntax, commands.RuleUndefinedVar,
+	commands.RuleSyntax, commands.RuleDestructiveVar, commands.RuleUndefinedVar,
 	commands.RulePipeToShell, commands.RuleSudoRedirect, commands.RuleManifestMissing,
 }
 
@@ -104,6 +104,19 @@ func TestUnsafeShell(t *testing.T) {
 		name, md string
 		want     []string
 	}{
+		{"rm on a variable", "```bash\nDIR=$(mktemp -d)\nrm -rf \"$DIR\"/cache\n```\n",
+			[]string{"3:9 destructive-unset-var"}},
+		{"fence says safe", "```bash {safe}\nDIR=$(mktemp -d)\nrm -rf \"$DIR\"/cache\n```\n", nil},
+		{"guarded", "```bash\nDIR=$(mktemp -d)\nrm -rf \"${DIR:?}\"/cache\n```\n", nil},
+		{"literal value", "```bash\nDIR=/tmp/heap\nrm -rf \"$DIR\"/cache\n```\n", nil},
+		{"literal in an earlier block", "```bash\nNS=arca-prod\n```\n\n```bash\nkubectl delete ns $NS\n```\n", nil},
+		{"kubectl delete on an unset variable", "```bash\nkubectl delete ns $NS\n```\n",
+			[]string{"2:19 destructive-unset-var"}},
+		{"SQL in a shell string", "```bash\nread -r CUIT\npsql -c \"DELETE FROM tickets WHERE cuit = '$CUIT';\"\n```\n",
+			[]string{"3:44 destructive-unset-var"}},
+		{"vars parameter with a default", "---\nvars:\n  NS: arca-prod\n---\n```bash\nkubectl delete ns $NS\n```\n", nil},
+		{"vars parameter without a default", "---\nvars:\n  NS: \"\"\n---\n```bash\nkubectl delete ns $NS\n```\n",
+			[]string{"6:19 destructive-unset-var"}},
 		{"undefined", "```bash\nkubectl -n $NAMESPACE get pods\necho $NAMESPACE\n```\n",
 			[]string{"2:12 undefined-var"}},
 		{"set in a later block", "```bash\necho $POD\n```\n\n```bash\nPOD=x\n```\n",
@@ -122,6 +135,8 @@ func TestUnsafeShell(t *testing.T) {
 		{"curl to jq", "```bash\ncurl -s https://x/healthz | jq .\n```\n", nil},
 		{"sudo redirect", "```bash\nsudo echo 1 > /proc/sys/vm/drop_caches\nsudo cat f >> /etc/hosts\necho 1 | sudo tee /etc/f >/dev/null\nsudo ls 2>&1\n```\n",
 			[]string{"2:13 sudo-redirect", "3:12 sudo-redirect"}},
+		{"console commands only", "```console\n$ kubectl delete ns $NS\nns \"$NS\" deleted\n```\n",
+			[]string{"2:21 destructive-unset-var"}},
 		{"manifest without kind", "```yaml\napiVersion: v1\nmetadata:\n  name: x\n```\n",
 			[]string{"2:1 manifest-missing-kind"}},
 		{"manifest without either", "```yaml\nmetadata:\n  name: x\nspec:\n  replicas: 1\n---\napiVersion: v1\nkind: ConfigMap\n```\n",

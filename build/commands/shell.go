@@ -50,8 +50,15 @@ func (c *checker) shell(b page.CodeBlock, skip bool) {
 		opaque, uses[i] = c.scan(u, local, !skip)
 		c.opaque = c.opaque || opaque
 	}
+	reported := map[string]bool{} // variables already reported in this block
+	if !skip && !b.Has("safe") {
+		for _, u := range units {
+			if u.file != nil {
+				c.destructiveVars(u, local, reported)
+			}
+		}
+	}
 	if !skip && !c.opaque {
-		reported := map[string]bool{}
 		for i, u := range units {
 			for _, pe := range uses[i] {
 				c.undefined(u, pe, local, reported)
@@ -77,6 +84,82 @@ func (c *checker) lookup(name string, local map[string]setBy) (setBy, bool) {
 		how, ok = l, true
 	}
 	return how, ok
+}
+
+// destructiveVars reports the variables that destructive commands of a
+// unit expand and that may be unset or empty.
+func (c *checker) destructiveVars(u *unit, local map[string]setBy, reported map[string]bool) {
+	eachCall(u.file, func(stmt *syntax.Stmt, call *syntax.CallExpr) bool {
+		what, sqlText, ok := destructiveStmt(stmt, call)
+		if !ok {
+			return true
+		}
+		for _, pe := range paramsIn(stmt, call) {
+			name := pe.Param.Value
+			if special(name) || guarded(pe) {
+				continue
+			}
+			if how, ok := c.lookup(name, local); ok && how >= setLiteral {
+				continue
+			}
+			reported[name] = true
+			line, col := u.pos(pe.Dollar)
+			if sqlText {
+				c.warnf(line, col, RuleDestructiveVar,
+					"%s puts $%s into the SQL, and it may be unset or empty: write ${%s:?} so the shell stops instead of running the statement with an empty value, or pass it as a psql variable (-v)", what, name, name)
+			} else {
+				c.warnf(line, col, RuleDestructiveVar,
+					"%s expands $%s, which may be unset or empty: write ${%s:?} so the shell stops instead", what, name, name)
+			}
+		}
+		return true
+	})
+}
+
+// guarded reports whether an expansion cannot be empty: ${X:?}, or
+// ${X:-default} with a literal default.
+func guarded(pe *syntax.ParamExp) bool {
+	if pe.Exp == nil {
+		return pe.Length
+	}
+	switch pe.Exp.Op {
+	case syntax.ErrorUnsetOrNull, syntax.ErrorUnset:
+		return true
+	case syntax.DefaultUnsetOrNull, syntax.AssignUnsetOrNull:
+		return pe.Exp.Word != nil && nonEmptyLiteral(pe.Exp.Word)
+	}
+	return false
+}
+
+// paramsIn returns the variables a command expands in its words, and in
+// the here-documents of its statement.
+func paramsIn(stmt *syntax.Stmt, call *syntax.CallExpr) []*syntax.ParamExp {
+	var out []*syntax.ParamExp
+	visit := func(n syntax.Node) bool {
+		switch n := n.(type) {
+		case *syntax.ParamExp:
+			if n.Param != nil && n.Names == 0 {
+				out = append(out, n)
+			}
+		case *syntax.CmdSubst, *syntax.ProcSubst:
+			return false // a command of its own
+		}
+		return true
+	}
+	for _, w := range call.Args {
+		syntax.Walk(w, visit)
+	}
+	if stmt != nil {
+		for _, r := range stmt.Redirs {
+			if r.Hdoc != nil {
+				syntax.Walk(r.Hdoc, visit)
+			}
+			if r.Op == syntax.WordHdoc && r.Word != nil {
+				syntax.Walk(r.Word, visit)
+			}
+		}
+	}
+	return out
 }
 
 // undefined reports a variable that nothing on the page sets, once per
