@@ -247,6 +247,7 @@ func parse(ctx context.Context, src fs.FS, cfg Config, hl markdown.Highlighter, 
 	for _, d := range tree.Dirs {
 		p.dirs[d] = true
 	}
+	p.tree = newTreeIndex(tree, p.dirs)
 	site.Pages = make([]*page.Page, len(tree.Pages))
 	perPage := make([][]diag.Problem, len(tree.Pages))
 	if err := parallel(ctx, len(tree.Pages), func(i int) {
@@ -320,6 +321,7 @@ type parser struct {
 	dirs    map[string]bool
 	cache   *cache.Pages // may be nil
 	cached  atomic.Int64 // pages taken from cache
+	tree    treeIndex    // for root-absolute links
 }
 
 // page reads, parses and renders the body of one page, or takes it from
@@ -389,13 +391,18 @@ func (p *parser) parse(e load.Entry, data []byte) (*page.Page, []diag.Problem, m
 	if pg.Meta.Title == "" {
 		pg.Meta.Title = titleFromPath(e.Path)
 	}
-	return pg, m.Problems, dirs
+	return pg, append(m.Problems, out.Problems...), dirs
 }
 
 // href rewrites a relative link to the URL of the page or file it names,
 // noting in dirs each path it asks "is this a folder?" about.
 func (p *parser) href(from load.Entry, dest string, dirs map[string]bool) string {
 	t := link.Resolve(from.Path, dest)
+	if t.Absolute && !t.BadEsc {
+		if !p.root(&t, dirs) {
+			return dest
+		}
+	}
 	if t.External || t.Absolute || t.Escapes || t.BadEsc || t.SamePage() {
 		return dest
 	}
@@ -415,6 +422,19 @@ func (p *parser) href(from load.Entry, dest string, dirs map[string]bool) string
 		h += dest[i:]
 	}
 	return h
+}
+
+// root resolves a root-absolute link ("/docs/add-runbook") to what it
+// names in the source tree, reporting whether it names anything. Its
+// href depends on the whole tree, so the page is not taken from the page
+// cache (an entry in dirs no tree can match).
+func (p *parser) root(t *link.Target, dirs map[string]bool) bool {
+	dirs["\x00root-absolute link"] = true
+	sp, dir, ok := link.ResolveRoot(t.Path, p.base.Path, p.tree)
+	if ok {
+		t.Absolute, t.Path, t.Dir = false, sp, dir
+	}
+	return ok
 }
 
 // isDir reports whether path is a folder of the source tree, noting the

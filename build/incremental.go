@@ -174,7 +174,8 @@ func linksInto(p *page.Page, dirs map[string]bool) bool {
 	}
 	for _, r := range p.Refs {
 		t := link.Resolve(p.Path, r.Dest)
-		if !t.External && !t.Absolute && dirs[t.Path] {
+		if t.Absolute || !t.External && dirs[t.Path] {
+			// A root-absolute link may name a folder, or a page of one.
 			return true
 		}
 	}

@@ -73,13 +73,20 @@ func (ix *index) ref(p *page.Page, r page.Ref) (diag.Problem, bool) {
 		return c.warn("empty-link", "", "link has no target")
 	}
 	c.t = link.Resolve(p.Path, dest)
+	if c.t.Absolute && r.Kind != page.AutoLink && !c.t.BadEsc {
+		// A path from the site's root: check what it names in the tree.
+		sp, dir, ok := link.ResolveRoot(c.t.Path, ix.in.Base.Path, ix)
+		if !ok {
+			return c.broken(c.rule(), "", "nothing is published at %s: no page, folder or file of the site is there", c.t.Path)
+		}
+		c.t.Absolute, c.t.Path, c.t.Dir = false, sp, dir
+	}
 	t := c.t
 	switch {
 	case t.External:
 		return c.selfLink(dest)
 	case r.Kind == page.AutoLink, t.Absolute:
-		// An autolink without a scheme is an e-mail address; a path from
-		// the host's root names something outside the site's tree.
+		// An autolink without a scheme is an e-mail address.
 		return diag.Problem{}, false
 	case t.Escapes:
 		return c.broken("link-escapes-root", "", "it leads out of the source folder")
@@ -262,4 +269,18 @@ func relPath(from, to string, dir bool) string {
 		}
 	}
 	return strings.ReplaceAll(s, " ", "%20")
+}
+
+// IsFile reports whether path is a page or another file of the tree.
+func (ix *index) IsFile(path string) bool { return ix.pages[path] != nil || ix.assets[path] }
+
+// IsDir reports whether path is a folder of the tree.
+func (ix *index) IsDir(path string) bool { return ix.dirs[path] }
+
+// PageAt returns the source path of the page published at the site path u.
+func (ix *index) PageAt(u string) (string, bool) {
+	if p := ix.byURL(u); p != nil {
+		return p.Path, true
+	}
+	return "", false
 }

@@ -149,3 +149,44 @@ func (b Base) Abs(to string) string {
 func escapePath(p string) string {
 	return (&url.URL{Path: p}).EscapedPath()
 }
+
+// Tree answers what a source tree holds, for ResolveRoot.
+type Tree interface {
+	IsFile(path string) bool                  // a page or another file, by source path
+	IsDir(path string) bool                   // a folder, "" for the root
+	PageAt(url string) (path string, ok bool) // the page published at a site path ("docs/x/")
+}
+
+// ResolveRoot returns what the root-absolute path abs ("/docs/add-runbook",
+// as Target.Path has it for a link written "/docs/add-runbook") names in
+// the source tree: a page or file by its source path ("/docs/x.md"), a
+// folder, or a page by its URL ("/docs/x/", "/docs/x", "/docs/x/index.html").
+// A path under the site's base path (basePath "/ops/", link "/ops/docs/x")
+// is taken from there too. It returns the source path, whether it is a
+// folder, and false when nothing in the tree is at abs.
+func ResolveRoot(abs, basePath string, tree Tree) (p string, dir bool, ok bool) {
+	rel := strings.Trim(abs, "/")
+	cands := []string{rel}
+	if bp := strings.Trim(basePath, "/"); bp != "" {
+		if rest, ok := strings.CutPrefix(rel, bp); ok && (rest == "" || rest[0] == '/') {
+			cands = append(cands, strings.TrimPrefix(rest, "/"))
+		}
+	}
+	for _, c := range cands {
+		if tree.IsFile(c) {
+			return c, false, true
+		}
+		c = strings.TrimSuffix(strings.TrimSuffix(c, "index.html"), "/")
+		if tree.IsDir(c) {
+			return c, true, true
+		}
+		u := c + "/"
+		if c == "" {
+			u = ""
+		}
+		if sp, ok := tree.PageAt(u); ok {
+			return sp, false, true
+		}
+	}
+	return "", false, false
+}

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/arcaapi/runbooks/build/diag"
 	"github.com/arcaapi/runbooks/build/page"
 	"github.com/arcaapi/runbooks/build/slug"
 	"github.com/yuin/goldmark/ast"
@@ -25,6 +26,7 @@ type state struct {
 	refs     []page.Ref
 	sections []page.Section
 	code     []page.CodeBlock
+	problems []diag.Problem
 	slugs    slug.Slugger
 }
 

@@ -8,6 +8,7 @@ import (
 	"bytes"
 	"sync"
 
+	"github.com/arcaapi/runbooks/build/diag"
 	"github.com/arcaapi/runbooks/build/page"
 	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/extension"
@@ -42,6 +43,10 @@ type Output struct {
 	Refs     []page.Ref
 	Sections []page.Section
 	Code     []page.CodeBlock
+	// Problems are what the Markdown itself got wrong: raw HTML that was
+	// removed, reference links without a definition, diagrams that cannot
+	// be drawn.
+	Problems []diag.Problem
 }
 
 // Renderer parses and renders pages. It is safe for concurrent use.
@@ -73,13 +78,28 @@ func New(h Highlighter) *Renderer {
 			extension.Strikethrough,
 			extension.Linkify,
 			extension.TaskList,
+			extension.Footnote,
+			extension.DefinitionList,
 		),
 		goldmark.WithParserOptions(
 			parser.WithAttribute(), // explicit heading ids: ## Notes {#notes}
-			parser.WithASTTransformers(util.Prioritized(collector{}, 500)),
+			// Lower priorities run first: the collector sees callouts
+			// and sanitized HTML, and mermaid blocks as code blocks.
+			parser.WithASTTransformers(
+				util.Prioritized(callouts{}, 300),
+				util.Prioritized(rawHTML{policy: policy()}, 400),
+				util.Prioritized(undefinedRefs{}, 450),
+				util.Prioritized(collector{}, 500),
+				util.Prioritized(diagrams{}, 900),
+			),
 		),
 		goldmark.WithRendererOptions(
-			renderer.WithNodeRenderers(util.Prioritized(&nodeRenderer{h: h}, 100)),
+			renderer.WithNodeRenderers(
+				util.Prioritized(&nodeRenderer{h: h}, 100),
+				util.Prioritized(calloutRenderer{}, 100),
+				util.Prioritized(safeHTMLRenderer{}, 100),
+				util.Prioritized(diagramRenderer{}, 100),
+			),
 		),
 	)
 	return &Renderer{md: md}
@@ -114,6 +134,7 @@ func (r *Renderer) Render(in Input) Output {
 		Refs:     st.refs,
 		Sections: st.sections,
 		Code:     st.code,
+		Problems: st.problems,
 	}
 }
 
