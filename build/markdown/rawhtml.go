@@ -32,7 +32,8 @@ const RuleRawHTMLRemoved = "raw-html-removed"
 // policy returns what raw HTML may contain: the elements people write in
 // READMEs and runbooks (details, images, line breaks in tables, keys),
 // without scripts, frames, event handlers or style attributes, which the
-// site's Content-Security-Policy would block anyway.
+// site's Content-Security-Policy would block anyway, and without id and
+// name, which could clobber the names the theme's script uses.
 func policy() *bluemonday.Policy {
 	p := bluemonday.NewPolicy()
 	p.AllowURLSchemes("http", "https", "mailto", "tel")
@@ -55,14 +56,10 @@ func policy() *bluemonday.Policy {
 	p.AllowAttrs("align").Matching(regexp.MustCompile(`(?i)^(left|center|right|justify)$`)).OnElements(
 		"p", "div", "img", "td", "th", "tr", "table", "h1", "h2", "h3", "h4", "h5", "h6")
 	p.AllowAttrs("start").Matching(bluemonday.Integer).OnElements("ol")
-	p.AllowAttrs("id", "name").Matching(idPattern).OnElements("a")
-	p.AllowAttrs("id").Matching(idPattern).OnElements("span", "div", "h1", "h2", "h3", "h4", "h5", "h6")
 	p.AllowAttrs("dir").Matching(regexp.MustCompile(`(?i)^(ltr|rtl|auto)$`)).Globally()
 	p.AllowAttrs("lang").Matching(regexp.MustCompile(`^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$`)).Globally()
 	return p
 }
-
-var idPattern = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_:.-]*$`)
 
 // skipContent are the elements whose content goes with them when they are
 // removed: what is inside a script or a frame is not text for the reader.
@@ -286,8 +283,6 @@ func (z *sanitizer) startTag(out *bytes.Buffer, f fragment, start int, raw strin
 			if z.s.in.Rewrite != nil {
 				k.Attr[i].Val = z.s.in.Rewrite(a.Val)
 			}
-		case a.Key == "id" || a.Key == "name" && k.Data == "a":
-			z.s.ids[a.Val] = true
 		}
 	}
 	if selfClosing || isVoid(k.Data) {

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/arcaapi/runbooks/build/markdown"
 	"github.com/arcaapi/runbooks/build/page"
 )
 
@@ -65,6 +66,7 @@ type PageInfo struct {
 	Overdue     bool
 	Alerts      []string
 	Vars        []page.Var
+	Diagrams    bool // the page has a Mermaid diagram: load the script that draws it
 }
 
 // Table lists the pages of a group on the index and group pages.
@@ -129,6 +131,7 @@ func (r *Renderer) info(p *page.Page) PageInfo {
 		Overdue:     m.Overdue(r.site.BuildDate),
 		Alerts:      m.Alerts,
 		Vars:        m.Vars,
+		Diagrams:    hasDiagram(p),
 	}
 	if due, ok := m.ReviewDue(); ok {
 		pi.ReviewDue = due.Format(page.DateLayout)
@@ -192,4 +195,14 @@ func toc(hs []page.Heading) []page.Heading {
 		return nil
 	}
 	return out
+}
+
+// hasDiagram reports whether the page has a Mermaid diagram.
+func hasDiagram(p *page.Page) bool {
+	for _, c := range p.Code {
+		if c.Lang == markdown.DiagramLang {
+			return true
+		}
+	}
+	return false
 }

@@ -54,6 +54,7 @@ type Renderer struct {
 	pos      map[*page.Page]int // index of a page within its group
 	navCache navCache
 	bufs     sync.Pool // of *bytes.Buffer, reused by exec rather than regrown for every page
+	diagrams bool      // a page has a diagram
 }
 
 // LoadTheme parses the templates and reads the static files of the theme
@@ -80,6 +81,7 @@ func LoadTheme(themeFS fs.FS) (*Theme, error) {
 func New(theme *Theme, site Site) *Renderer {
 	r := &Renderer{site: site, Theme: theme, pos: map[*page.Page]int{}}
 	for _, p := range site.Pages {
+		r.diagrams = r.diagrams || hasDiagram(p)
 		if p.URL == "" {
 			continue // the index page is the site's home, not a nav entry
 		}
@@ -142,7 +144,25 @@ func (t *Theme) loadStatic(themeFS fs.FS) error {
 }
 
 // Files returns the theme's static files as they are written to the site.
-func (r *Renderer) Files() []page.File { return r.files }
+// The diagram scripts are among them only when a page has a diagram.
+func (r *Renderer) Files() []page.File {
+	if r.diagrams {
+		return r.files
+	}
+	out := make([]page.File, 0, len(r.files))
+	for _, f := range r.files {
+		if f.Name != r.assets[mermaidScript] && f.Name != r.assets[diagramScript] {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// The theme's files that draw diagrams: loaded only by pages with one.
+const (
+	mermaidScript = "vendor/mermaid.min.js"
+	diagramScript = "diagrams.js"
+)
 
 // Base returns how the site's URLs are written.
 func (r *Renderer) Base() link.Base { return r.site.Base }
@@ -157,7 +177,7 @@ func GroupURL(g page.Group) string { return "groups/" + g.Slug() + "/" }
 func (r *Renderer) Page(w io.Writer, p *page.Page) error {
 	d := r.data(p.URL)
 	d.Page = r.info(p)
-	// goldmark's output: raw HTML is omitted and dangerous URLs dropped.
+	// goldmark's output: raw HTML sanitized and dangerous URLs dropped.
 	d.H1, d.Body = template.HTML(p.H1), template.HTML(p.Body)
 	nav, err := r.nav(p.URL, p)
 	if err != nil {
