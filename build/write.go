@@ -121,6 +121,15 @@ func RenderFiles(site *Site, r *render.Renderer, out Writer) error {
 	if err := w.WriteFile(render.SearchURL+"index.html", sbuf.Bytes()); err != nil {
 		return err
 	}
+	nav, err := r.NavJSON()
+	if err != nil {
+		return err
+	}
+	if nav != nil {
+		if err := w.WriteFile(render.NavFile, nav); err != nil {
+			return err
+		}
+	}
 	extra, err := search.Files(site.Pages)
 	if err != nil {
 		return err

@@ -200,6 +200,15 @@ func (p *parser) frontMatter(fm []byte, set *fieldSet) {
 		case "vars":
 			f = fVars
 			m.Vars = p.vars(v, fmLine)
+		case "weight":
+			if s, ok := p.scalar(k.Value, v, fmLine); ok {
+				n, err := strconv.Atoi(strings.TrimSpace(s))
+				if err != nil {
+					p.errorf(line, col, "invalid-metadata", "weight %q is not a whole number: it orders the pages of a folder, lightest first", s)
+				}
+				m.Weight = n
+			}
+			continue
 		default:
 			continue // other keys (tags, description...) are the author's own
 		}

@@ -51,6 +51,7 @@ type Meta struct {
 	Alerts      []string
 	AlertsAt    []Pos // where each of Alerts is written
 	Vars        []Var
+	Weight      int // orders the pages of a folder in the navigation: lightest first, 0 last
 
 	// LastUpdatedLine is the file line that gives last_updated, 0 when
 	// none does.

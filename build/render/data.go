@@ -46,6 +46,7 @@ type SiteData struct {
 	// TickExpiry is the age, in seconds, after which checklist ticks are
 	// offered for reset; 0 for the theme's default.
 	TickExpiry int64
+	Nav        string // href of the folder navigation's shared file, "" when there is none
 }
 
 // PageInfo is the current page's metadata, ready to show.
@@ -110,6 +111,7 @@ func (r *Renderer) data(from string) Data {
 		Asset:      asset,
 		Live:       r.site.Live,
 		BuildDate:  r.site.BuildDate.Format(page.DateLayout),
+		Nav:        r.navHref(from),
 	}}
 }
 

@@ -29,6 +29,13 @@ type NavGroup struct {
 	After   int  // entries not listed after Items
 	Current bool // the current page is in this group
 
+	// Folders are the group's folders, for the group of pages without a
+	// severity when the theme has a nav-folder template; Items is empty
+	// then.
+	Folders       []NavFolder
+	FoldersBefore int // folders not listed before Folders
+	FoldersAfter  int // folders not listed after Folders
+
 	// HTML is the group rendered by the theme's nav-group template, for
 	// the nav template to insert; "" if the theme has no such template.
 	HTML template.HTML
@@ -40,6 +47,7 @@ type NavItem struct {
 	Href    string
 	Current bool
 	Overdue bool
+	Where   string // where the page is, when another page has its title
 
 	// HTML is the link rendered by the theme's nav-item template, for the
 	// nav-group template to insert; "" if the theme has no such template.
@@ -60,8 +68,9 @@ const (
 // of the site root from there ("../../index.html", or the base path), so
 // one copy serves every page with the same root href.
 type navCache struct {
-	groups memo[navKey, NavGroup]
-	items  memo[itemKey, NavItem]
+	groups  memo[navKey, NavGroup]
+	items   memo[itemKey, NavItem]
+	folders memo[folderKey, NavFolder]
 }
 
 type navKey struct {
@@ -114,6 +123,14 @@ func (r *Renderer) buildNavGroup(g page.Group, from string, cur *page.Page) (Nav
 		Count:   len(pages),
 		Current: cur != nil,
 	}
+	if g == page.Other && len(r.folders) > 0 {
+		if err := r.navFolders(&ng, from, cur); err != nil {
+			return NavGroup{}, err
+		}
+		var err error
+		ng.HTML, err = r.execNav(navGroupTemplate, ng)
+		return ng, err
+	}
 	lo, hi := 0, len(pages)
 	if len(pages) > NavFull {
 		lo, hi = 0, NavWindow
@@ -157,6 +174,7 @@ func (r *Renderer) buildNavItem(p *page.Page, from string, current bool) (NavIte
 		Href:    r.site.Base.Href(from, p.URL),
 		Current: current,
 		Overdue: p.Meta.Overdue(r.site.BuildDate),
+		Where:   r.where[p],
 	}
 	var err error
 	it.HTML, err = r.execNav(navItemTemplate, it)

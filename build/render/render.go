@@ -55,6 +55,14 @@ type Renderer struct {
 	navCache navCache
 	bufs     sync.Pool // of *bytes.Buffer, reused by exec rather than regrown for every page
 	diagrams bool      // a page has a diagram
+
+	// The folders of the pages without a severity group (empty when the
+	// theme has no nav-folder template), the folder of each such page and
+	// its place there (-1 for the folder's index page).
+	folders   []*folder
+	folderOf  map[*page.Page]int
+	folderPos map[*page.Page]int
+	where     map[*page.Page]string // pages whose title another page has: where they are
 }
 
 // LoadTheme parses the templates and reads the static files of the theme
@@ -99,6 +107,10 @@ func New(theme *Theme, site Site) *Renderer {
 		for i, p := range r.groups[g] {
 			r.pos[p] = i
 		}
+	}
+	r.markDuplicates()
+	if theme.tmpl.Lookup(navFolderTemplate) != nil {
+		r.groupFolders()
 	}
 	return r
 }
