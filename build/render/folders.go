@@ -34,18 +34,18 @@ type folder struct {
 
 // NavFolder is a folder of the navigation as seen from one page.
 type NavFolder struct {
-	Title   string
-	Path    string // the folder, "db/legacy"; "" for the top level
-	Where   string // where it is, when its title does not say: "db/legacy"
-	Depth   int    // 0 for the top level, 1 for "db", 2 for "db/legacy"
-	Count   int
-	Open    bool    // the current page is in the folder: its links are listed
-	Index   *NavItem // the folder's index page, first in the list
-	Items   []NavItem
-	Before  int    // pages not listed before Items
-	After   int    // pages not listed after Items
-	More    string // where the pages not listed are: the index page, or the group page
-	HTML    template.HTML
+	Title  string
+	Path   string // the folder, "db/legacy"; "" for the top level
+	Where  string // where it is, when its title does not say: "db/legacy"
+	Depth  int    // 0 for the top level, 1 for "db", 2 for "db/legacy"
+	Count  int
+	Open   bool     // the current page is in the folder: its links are listed
+	Index  *NavItem // the folder's index page, first in the list
+	Items  []NavItem
+	Before int    // pages not listed before Items
+	After  int    // pages not listed after Items
+	More   string // where the pages not listed are: the index page, or the group page
+	HTML   template.HTML
 }
 
 // navFolderTemplate renders a NavFolder; a theme without it lists the
