@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -184,4 +185,70 @@ func TestMermaidDiagrams(t *testing.T) {
 			}
 		}
 	})
+}
+
+// folderSite is a tree of plain documentation pages in three folders, two
+// of them with a page titled KubeAPIDown.
+var folderSite = map[string]string{
+	"README.md":               "# Docs\n",
+	"k8s/README.md":           "# Kubernetes\n",
+	"k8s/kube-api-down.md":    "# KubeAPIDown\n\nThe API server of the main cluster.\n",
+	"k8s/etcd.md":             "---\nweight: 1\n---\n# Etcd\n",
+	"legacy/README.md":        "# Legacy cluster\n",
+	"legacy/kube-api-down.md": "# KubeAPIDown\n\nThe API server of the old cluster.\n",
+	"legacy/nodes.md":         "# Nodes\n",
+	"tools/grafana.md":        "# Grafana\n",
+	"tools/prometheus.md":     "# Prometheus\n",
+}
+
+// TestFolderNavigation reads a three-folder tree through its navigation:
+// the current folder is open, another opens with its pages filled in from
+// the shared file, and the two KubeAPIDown pages can be told apart and
+// reached.
+func TestFolderNavigation(t *testing.T) {
+	browserCtx := startBrowser(t)
+	origin := serve(t, buildSite(t, fixture.Tree(t, folderSite)))
+	tb := openTab(t, browserCtx, origin)
+	tb.open("/k8s/kube-api-down/")
+
+	var folders []struct{ Title, Open string }
+	tb.eval(`[...document.querySelectorAll(".nav-folder details")].map(d => ({Title: d.querySelector(".nav-folder-name").textContent, Open: String(d.open)}))`, &folders)
+	if fmt.Sprint(folders) != "[{Kubernetes true} {Legacy cluster false} {tools false}]" {
+		t.Errorf("folders = %v", folders)
+	}
+	var open []string
+	tb.eval(`[...document.querySelectorAll(".nav-folder details[open] li a")].map(a => a.textContent)`, &open)
+	if fmt.Sprint(open) != "[Kubernetes Etcd KubeAPIDown k8s/kube-api-down]" {
+		t.Errorf("the open folder lists %q", open)
+	}
+	if got := tb.str(`document.querySelector('.site-nav a[aria-current="page"]').textContent`); got != "KubeAPIDown k8s/kube-api-down" {
+		t.Errorf("current page link = %q", got)
+	}
+
+	// Open the legacy folder: its pages come from nav.json.
+	tb.eval(`(() => { const d = document.querySelector('.nav-folder details[data-folder="legacy"]'); d.querySelector("summary").click(); return d.open; })()`, nil)
+	tb.wait(`document.querySelector('.nav-folder details[data-folder="legacy"]').getAttribute("data-filled") === "true"`)
+	var legacy []string
+	tb.eval(`[...document.querySelectorAll('.nav-folder details[data-folder="legacy"] li a')].map(a => a.textContent + " -> " + a.getAttribute("href"))`, &legacy)
+	want := "[Legacy cluster -> ../../legacy/index.html KubeAPIDown legacy/kube-api-down -> ../../legacy/kube-api-down/index.html Nodes -> ../../legacy/nodes/index.html]"
+	if fmt.Sprint(legacy) != want {
+		t.Errorf("the legacy folder lists\n%q\nwant\n%s", legacy, want)
+	}
+	// Follow the other KubeAPIDown: it is a different page.
+	tb.follow(`[...document.querySelectorAll('.nav-folder details[data-folder="legacy"] li a')][1]`)
+	if !tb.truth(`location.pathname === "/legacy/kube-api-down/" && document.querySelector("main").textContent.includes("old cluster")`) {
+		t.Errorf("following the legacy KubeAPIDown led to %s", tb.str(`location.pathname`))
+	}
+	if !tb.truth(`document.querySelector('.nav-folder details[data-folder="legacy"]').open && document.querySelector('.nav-folder details[data-folder="k8s"]').open === false`) {
+		t.Errorf("on the legacy page its folder is not the open one")
+	}
+
+	// Without JavaScript a closed folder's one link leads to its index.
+	js := openTab(t, browserCtx, origin)
+	js.disableScripts()
+	js.do(chromedp.Navigate(origin + "/k8s/etcd/"))
+	js.wait(`document.readyState === "complete"`)
+	if got := js.str(`document.querySelector('.nav-folder details[data-folder="legacy"] .nav-fill a').getAttribute("href")`); got != "../../legacy/index.html" {
+		t.Errorf("without JavaScript the legacy folder leads to %q", got)
+	}
 }

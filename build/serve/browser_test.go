@@ -164,3 +164,53 @@ func TestBrowserSwapsStylesheet(t *testing.T) {
 		t.Errorf("the page reported errors:\n%s", strings.Join(e, "\n"))
 	}
 }
+
+// TestBrowserOverlayPerPage checks that the overlay shows the problems of
+// the page being read first, counts the rest of the site's, lists them on
+// request, and does not cover a page whose own source is clean.
+func TestBrowserOverlayPerPage(t *testing.T) {
+	ctx := startBrowser(t)
+	files := maps.Clone(docs)
+	files["guide.md"] = "# Guide\n\nSee [nowhere](nowhere.md).\n"
+	files["db/pool.md"] = "# Pool\n\n[a](gone-1.md) [b](gone-2.md) <span onclick=\"x()\">c</span>\n"
+	p := startPreview(t, files)
+	errs := problemsIn(t, ctx)
+
+	do(t, ctx, p, "open the guide",
+		chromedp.Navigate(p.url+"guide/"),
+		chromedp.WaitReady(chromedp.CSS("html[data-live]")),
+		chromedp.WaitVisible(chromedp.CSS("#runbooks-live.live-major")),
+	)
+	head := eval[string](t, ctx, `document.querySelector("#runbooks-live .live-head").innerText`)
+	for _, want := range []string{"1 error, 0 warnings in this page", "3 problems in other files (2 errors)"} {
+		if !strings.Contains(head, want) {
+			t.Errorf("the overlay's head lacks %q:\n%s", want, head)
+		}
+	}
+	listed := eval[[]string](t, ctx, `[...document.querySelectorAll("#runbooks-live .live-problems li")].map(li => li.innerText)`)
+	if len(listed) != 1 || !strings.Contains(listed[0], "guide.md:3:5") {
+		t.Errorf("listed %q, want only the guide's broken link", listed)
+	}
+	do(t, ctx, p, "list the other files' problems", chromedp.Click(chromedp.CSS("#runbooks-live .live-show-others")))
+	listed = eval[[]string](t, ctx, `[...document.querySelectorAll("#runbooks-live .live-problems li")].map(li => li.innerText)`)
+	if len(listed) != 4 || !strings.Contains(listed[0], "guide.md") || !strings.Contains(listed[1], "db/pool.md") {
+		t.Errorf("after listing the others: %q", listed)
+	}
+
+	// A page without problems of its own gets the folded corner, not a
+	// cover over its text.
+	do(t, ctx, p, "open a clean page",
+		chromedp.Navigate(p.url+"db/other/"),
+		chromedp.WaitReady(chromedp.CSS("html[data-live]")),
+		chromedp.WaitReady(chromedp.CSS("#runbooks-live")),
+	)
+	if eval[bool](t, ctx, `document.getElementById("runbooks-live").classList.contains("live-major")`) {
+		t.Error("a page with no problems of its own is covered by the overlay")
+	}
+	if head := eval[string](t, ctx, `document.querySelector("#runbooks-live .live-head").innerText`); !strings.Contains(head, "0 errors, 0 warnings in this page") || !strings.Contains(head, "4 problems in other files (3 errors)") {
+		t.Errorf("the clean page's overlay says:\n%s", head)
+	}
+	if e := errs(); len(e) > 0 {
+		t.Errorf("the page reported errors:\n%s", strings.Join(e, "\n"))
+	}
+}

@@ -4,7 +4,8 @@
 //   reload   the site was rebuilt: reload this page if it changed, keeping
 //            the scroll position;
 //   css      only the theme's stylesheets changed: swap them in place;
-//   problems the build's problems: show them in an overlay, or remove it.
+//   problems the build's problems: show them in an overlay, this page's
+//            first, or remove it.
 // Every event carries the version of the pages served. A browser that
 // reconnects (server restarted, or it fell behind) and finds another
 // version reloads, so the preview never stays stale.
@@ -92,9 +93,34 @@
     return n + " " + word + (n === 1 ? "" : "s");
   }
 
+  // The source file of this page, as problems name it: "db/pool.md".
+  function currentSource() {
+    var m = document.querySelector('meta[name="runbooks-source"]');
+    return m ? m.getAttribute("content") : null;
+  }
+
+  function problemItem(s, p) {
+    var li = el("li", "live-" + p.severity);
+    var file = (s.root && s.root !== "." ? s.root.replace(/\/+$/, "") + "/" : "") + p.file;
+    li.appendChild(el("code", "live-pos", file + ":" + p.line + ":" + p.column));
+    li.appendChild(document.createTextNode(" "));
+    li.appendChild(el("span", "live-sev", p.severity + ":"));
+    li.appendChild(document.createTextNode(" " + p.message + (p.suggestion ? ' (did you mean "' + p.suggestion + '"?)' : "")));
+    if (p.rule) {
+      li.appendChild(el("span", "live-rule", " [" + p.rule + "]"));
+    }
+    return li;
+  }
+
+  function count(list, severity) {
+    return list.filter(function (p) { return p.severity === severity; }).length;
+  }
+
   // overlay shows the problems of status s, or removes the overlay when
-  // there are none. Errors (or a failed rebuild) open it over the page;
-  // warnings alone leave it folded in a corner.
+  // there are none. This page's problems come first; the rest of the
+  // site's are counted, and listed on request. Errors in this page (or a
+  // failed rebuild) open it over the page; anything else leaves it folded
+  // in a corner.
   function overlay(s) {
     var old = document.getElementById("runbooks-live");
     if (old) {
@@ -116,13 +142,24 @@
     if (dismissed === key) {
       return;
     }
-    var major = s.errors > 0 || s.stale;
+    var source = currentSource();
+    var here = probs.filter(function (p) { return p.file === source; });
+    var rest = probs.filter(function (p) { return p.file !== source; });
+    var major = count(here, "error") > 0 || s.stale;
     var box = el("aside", "live-overlay " + (major ? "live-major" : "live-minor"));
     box.id = "runbooks-live";
     box.setAttribute("role", major ? "alert" : "status");
     box.setAttribute("aria-label", "Build problems");
     var head = el("div", "live-head");
-    head.appendChild(el("strong", "live-count", plural(s.errors, "error") + ", " + plural(s.warnings, "warning")));
+    var summary = source === null ?
+      plural(s.errors, "error") + ", " + plural(s.warnings, "warning") :
+      plural(count(here, "error"), "error") + ", " + plural(count(here, "warning"), "warning") + " in this page";
+    head.appendChild(el("strong", "live-count", summary));
+    if (source !== null && rest.length > 0) {
+      var errs = count(rest, "error");
+      head.appendChild(el("span", "live-elsewhere", "+ " + plural(rest.length, "problem") + " in other files" +
+        (errs ? " (" + plural(errs, "error") + ")" : "")));
+    }
     if (s.stale) {
       head.appendChild(el("span", "live-stale", "The last change could not be built: this is the last good version."));
     }
@@ -148,22 +185,30 @@
     head.appendChild(close);
     box.appendChild(head);
     var list = el("ol", "live-problems");
-    probs.slice(0, maxListed).forEach(function (p) {
-      var li = el("li", "live-" + p.severity);
-      var file = (s.root && s.root !== "." ? s.root.replace(/\/+$/, "") + "/" : "") + p.file;
-      li.appendChild(el("code", "live-pos", file + ":" + p.line + ":" + p.column));
-      li.appendChild(document.createTextNode(" "));
-      li.appendChild(el("span", "live-sev", p.severity + ":"));
-      li.appendChild(document.createTextNode(" " + p.message + (p.suggestion ? ' (did you mean "' + p.suggestion + '"?)' : "")));
-      if (p.rule) {
-        li.appendChild(el("span", "live-rule", " [" + p.rule + "]"));
-      }
-      list.appendChild(li);
+    var first = source === null ? probs : here;
+    first.slice(0, maxListed).forEach(function (p) {
+      list.appendChild(problemItem(s, p));
     });
-    if (probs.length > maxListed) {
-      list.appendChild(el("li", "live-more", "…and " + (probs.length - maxListed) + " more: see the terminal."));
+    if (first.length > maxListed) {
+      list.appendChild(el("li", "live-more", "…and " + (first.length - maxListed) + " more: see the terminal."));
     }
     box.appendChild(list);
+    if (source !== null && rest.length > 0) {
+      var others = el("ol", "live-problems live-others");
+      var more = el("button", "live-show-others", "List the " + plural(rest.length, "problem") + " in other files");
+      more.type = "button";
+      more.addEventListener("click", function () {
+        rest.slice(0, maxListed).forEach(function (p) {
+          others.appendChild(problemItem(s, p));
+        });
+        if (rest.length > maxListed) {
+          others.appendChild(el("li", "live-more", "…and " + (rest.length - maxListed) + " more: see the terminal."));
+        }
+        more.remove();
+      });
+      box.appendChild(more);
+      box.appendChild(others);
+    }
     if (major) {
       box.classList.add("live-open");
     }
