@@ -77,7 +77,7 @@ func TestCallouts(t *testing.T) {
 					t.Errorf("%s: background %s in the %s scheme", want[i], c, scheme)
 				}
 			}
-			if !tb.truth(`document.querySelector("details > summary").textContent === "More"`) {
+			if !tb.truth(`document.querySelector(".content details > summary").textContent === "More"`) {
 				t.Errorf("the raw <details> is not on the page")
 			}
 		})
