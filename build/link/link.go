@@ -126,9 +126,9 @@ func (b Base) Href(from, to string) string {
 	if b.Path != "" {
 		return b.Path + escapePath(to)
 	}
-	rel := strings.Repeat("../", strings.Count(from, "/")) + escapePath(to)
-	if i := strings.IndexAny(rel, ":/"); i >= 0 && rel[i] == ':' {
-		rel = "./" + rel // "a:b/" would read as a URL with scheme "a"
+	rel := RelPath(to)
+	if n := strings.Count(from, "/"); n > 0 {
+		rel = strings.Repeat("../", n) + escapePath(to) // ".." is never a scheme
 	}
 	if to == "" || strings.HasSuffix(to, "/") {
 		rel += "index.html"
@@ -143,6 +143,19 @@ func (b Base) Abs(to string) string {
 		return ""
 	}
 	return b.URL + escapePath(to)
+}
+
+// RelPath returns the relative URL of a site path, percent-encoded:
+// "db/pool/" → "db/pool/". When the first segment holds a colon it starts
+// with "./" ("javascript:x/" → "./javascript:x/"), so that neither a
+// browser nor a URL parser reads the name as a scheme, whatever the
+// site path it is joined to.
+func RelPath(p string) string {
+	e := escapePath(p)
+	if i := strings.IndexAny(e, ":/"); i >= 0 && e[i] == ':' {
+		return "./" + e
+	}
+	return e
 }
 
 // escapePath percent-encodes a slash path for use in an href.

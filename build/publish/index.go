@@ -29,7 +29,7 @@ type Index struct {
 // strings are "" when the page does not say.
 type IndexEntry struct {
 	Title       string   `json:"title"`
-	URL         string   `json:"url"`  // absolute with a base URL, else the site path ("db/pool/", "" for the home page)
+	URL         string   `json:"url"`  // absolute with a base URL, else the escaped site path ("db/pool/", "" for the home page, "./a:b/")
 	Path        string   `json:"path"` // source file, "db/pool.md"
 	Type        string   `json:"type"` // "incident", "maintenance" or "doc"
 	Severity    string   `json:"severity"`
@@ -53,7 +53,7 @@ func indexJSON(pages []*page.Page, b link.Base, now time.Time) ([]byte, error) {
 		m := p.Meta
 		e := IndexEntry{
 			Title:       m.Title,
-			URL:         p.URL,
+			URL:         link.RelPath(p.URL),
 			Path:        p.Path,
 			Type:        string(m.Type),
 			Severity:    m.Severity,

@@ -19,7 +19,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"maps"
-	"net/url"
 	"runtime"
 	"slices"
 	"strconv"
@@ -27,6 +26,7 @@ import (
 	"sync"
 	"unicode/utf8"
 
+	"github.com/arcaapi/runbooks/build/link"
 	"github.com/arcaapi/runbooks/build/page"
 )
 
@@ -65,7 +65,7 @@ type Index struct {
 // Entry is what a search result shows about a page.
 type Entry struct {
 	Title    string      `json:"t"`
-	URL      string      `json:"u"` // site path, escaped: "db/pool/"
+	URL      string      `json:"u"` // site path, escaped, never a scheme: "db/pool/", "./a:b/"
 	Group    int         `json:"g"` // page.Group
 	Alerts   []string    `json:"a,omitempty"`
 	Excerpt  string      `json:"x,omitempty"`
@@ -249,7 +249,7 @@ func entry(p *page.Page) (Entry, terms) {
 	m := p.Meta
 	e := Entry{
 		Title:  m.Title,
-		URL:    (&url.URL{Path: p.URL}).EscapedPath(),
+		URL:    link.RelPath(p.URL),
 		Group:  int(m.Group()),
 		Alerts: m.Alerts,
 	}

@@ -684,6 +684,18 @@
     return loading[name];
   }
 
+  // sameSite reports whether href leads to a page of this site. Result
+  // URLs come from the index files; whatever they hold, a result never
+  // becomes a javascript: link or a link to another host.
+  function sameSite(href) {
+    try {
+      var u = new URL(href, location.href);
+      return u.protocol === location.protocol && u.origin === location.origin;
+    } catch (e) {
+      return false;
+    }
+  }
+
   function hrefOf(entry, section) {
     var h = siteRoot + entry.u;
     if (!absoluteLinks && (entry.u === "" || entry.u.slice(-1) === "/")) h += "index.html";
@@ -855,23 +867,20 @@
     var chunks = {};
     top.forEach(function (h) { chunks[Math.floor(h.id / man.chunk)] = 1; });
     return Promise.all(Object.keys(chunks).map(function (c) { return load("p/" + c); })).then(function () {
-      return {
-        total: list.length,
-        read: read,
-        missing: missing,
-        results: top.map(function (h) {
-          var entry = loaded["p/" + Math.floor(h.id / man.chunk)][h.id % man.chunk];
-          var sec = h.sec >= 0 && entry.s ? entry.s[h.sec] : null;
-          var alert = null;
-          // The alert the query named, whole or in part.
-          (entry.a || []).forEach(function (a) {
-            var k = alertKey(a);
-            if (!alert && (k === h.alert || h.parts.some(function (p) { return runeLen(p) >= 3 && k.indexOf(p) >= 0; }))) alert = a;
-          });
-          var group = man.groups[entry.g] || ["other", "Page"];
-          return { entry: entry, section: sec, alert: alert, slug: group[0], badge: group[1], href: hrefOf(entry, sec) };
-        })
-      };
+      var results = top.map(function (h) {
+        var entry = loaded["p/" + Math.floor(h.id / man.chunk)][h.id % man.chunk];
+        var sec = h.sec >= 0 && entry.s ? entry.s[h.sec] : null;
+        var alert = null;
+        // The alert the query named, whole or in part.
+        (entry.a || []).forEach(function (a) {
+          var k = alertKey(a);
+          if (!alert && (k === h.alert || h.parts.some(function (p) { return runeLen(p) >= 3 && k.indexOf(p) >= 0; }))) alert = a;
+        });
+        var group = man.groups[entry.g] || ["other", "Page"];
+        return { entry: entry, section: sec, alert: alert, slug: group[0], badge: group[1], href: hrefOf(entry, sec) };
+      });
+      var safe = results.filter(function (r) { return sameSite(r.href); });
+      return { total: list.length - (results.length - safe.length), read: read, missing: missing, results: safe };
     });
   }
 
