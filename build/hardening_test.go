@@ -842,6 +842,11 @@ func TestPathologicalPagesAreRefused(t *testing.T) {
 		"command.md":  "# Command\n\n```bash\n" + command + "\n```\n",
 		"brackets.md": "# Brackets\n\n" + strings.Repeat("[", 20000) + "x" + strings.Repeat("]", 20000) + "\n",
 		"emphasis.md": "# Emphasis\n\n" + strings.Repeat("*a **a ", 5000) + "b" + strings.Repeat(" a** a*", 5000) + "\n",
+		// 80,000 links on one line took 9 s when each link's column was
+		// counted from the start of the line; the last one is broken.
+		"links.md":        "# Links\n\n" + strings.Repeat("[home](README.md) ", 80_000) + "[gone](gone.md)\n",
+		"destinations.md": "# Destinations\n\n" + strings.Repeat("[a](b", 64_000) + "\n",
+		"markers.md":      "# Markers\n\n" + strings.Repeat("*a_", 80_000) + "\n",
 	})
 	site, files := renderAll(t, src, build.Config{})
 	for _, c := range []struct {
@@ -859,12 +864,21 @@ func TestPathologicalPagesAreRefused(t *testing.T) {
 			t.Errorf("got %s, want %s:%d:%d: error", p, c.file, c.line, c.col)
 		}
 	}
+	for _, f := range []string{"destinations.md", "markers.md"} {
+		p := findProblem(t, site.Problems, f, "page-too-complex")
+		if p.Line != 3 || p.Col < 1 || p.Severity != diag.Error {
+			t.Errorf("got %s, want %s:3:<col>: error", p, f)
+		}
+	}
+	if p := findProblem(t, site.Problems, "links.md", "broken-link"); p.Line != 3 || p.Col != 80_000*len("[home](README.md) ")+1 {
+		t.Errorf("got %s, want links.md:3:%d", p, 80_000*len("[home](README.md) ")+1)
+	}
 	// A 1 MB one-line command is shown as plain text, not refused.
 	cmd := string(files["command/index.html"])
 	if !strings.Contains(cmd, html.EscapeString(command[:1000])) {
 		t.Errorf("command/index.html does not show the command")
 	}
-	for _, f := range []string{"brackets/index.html", "emphasis/index.html"} {
+	for _, f := range []string{"brackets/index.html", "emphasis/index.html", "links/index.html"} {
 		if files[f] == nil {
 			t.Errorf("%s was not written", f)
 		}

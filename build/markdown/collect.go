@@ -28,19 +28,35 @@ type state struct {
 	code     []page.CodeBlock
 	problems []diag.Problem
 	slugs    slug.Slugger
+
+	// The last position pos computed: columns are counted on from it, so
+	// that many links on one line cost one pass over the line, not one
+	// per link.
+	colLine, colOff, colRunes int
+	// scanned counts the bytes pos has counted characters in.
+	scanned int
+	// found is the offset of the last link find located, where the next
+	// search in the same block starts.
+	found int
 }
 
 // pos returns the 1-based file line and column (in characters) of offset.
+// Positions are asked for in source order, so each counts characters on
+// from the one before when both are on the same line.
 func (s *state) pos(offset int) (line, col int) {
+	offset = min(max(offset, 0), len(s.in.Body))
 	i := sort.SearchInts(s.lines, offset+1) - 1
 	if i < 0 {
 		i = 0
 	}
-	start := s.lines[i]
-	if offset > len(s.in.Body) {
-		offset = len(s.in.Body)
+	from, runes := s.lines[i], 0
+	if i == s.colLine && offset >= s.colOff && s.colOff >= from {
+		from, runes = s.colOff, s.colRunes
 	}
-	return s.in.BodyLine + i, utf8.RuneCount(s.in.Body[start:offset]) + 1
+	runes += utf8.RuneCount(s.in.Body[from:offset])
+	s.scanned += offset - from
+	s.colLine, s.colOff, s.colRunes = i, offset, runes
+	return s.in.BodyLine + i, runes + 1
 }
 
 func (s *state) lineOf(offset int) int {
@@ -247,12 +263,26 @@ func (s *state) linkStart(n ast.Node, src []byte, image bool) int {
 
 // find returns the offset of needle in the source of the block holding n,
 // or the block's start.
+//
+// Links are visited in source order, so the search starts after the link
+// found before it in the same block: a line of many autolinks is searched
+// once, not once per link.
 func (s *state) find(n ast.Node, src []byte, needle []byte) int {
 	lo := blockStart(n)
-	if i := bytes.Index(src[lo:], needle); i >= 0 {
-		return lo + i
+	from := lo
+	if s.found > lo && s.found < len(src) {
+		from = s.found + 1
 	}
-	return lo
+	i := bytes.Index(src[from:], needle)
+	if i < 0 && from > lo {
+		from = lo
+		i = bytes.Index(src[from:], needle)
+	}
+	if i < 0 {
+		return lo
+	}
+	s.found = from + i
+	return s.found
 }
 
 // blockStart returns the source offset of the block that holds n.

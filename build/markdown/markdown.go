@@ -107,6 +107,12 @@ func New(h Highlighter) *Renderer {
 
 // Render parses in.Body and renders it to HTML.
 func (r *Renderer) Render(in Input) Output {
+	out, _ := r.render(in)
+	return out
+}
+
+// render is Render, also returning what the collector kept of the page.
+func (r *Renderer) render(in Input) (Output, *state) {
 	st := &state{in: in, lines: lineStarts(in.Body), ids: map[string]bool{}}
 	ctx := parser.NewContext()
 	ctx.Set(stateKey, st)
@@ -135,7 +141,7 @@ func (r *Renderer) Render(in Input) Output {
 		Sections: st.sections,
 		Code:     st.code,
 		Problems: st.problems,
-	}
+	}, st
 }
 
 // lineStarts returns the offset of the start of each line of src.

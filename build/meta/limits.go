@@ -56,7 +56,7 @@ func (p *parser) checkLimits(body []byte, bodyLine int) bool {
 			return false
 		}
 	}
-	return true
+	return p.checkWork(body, bodyLine)
 }
 
 // lineAt returns the line of data that starts at off, without its "\n",
