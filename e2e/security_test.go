@@ -3,11 +3,14 @@ package e2e
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 
+	"github.com/arcaapi/runbooks/internal/fixture"
 	"github.com/chromedp/chromedp"
 )
 
@@ -74,5 +77,46 @@ func TestSearchResultsStayOnTheSite(t *testing.T) {
 		if l.Origin != origin || l.Protocol != "http:" {
 			t.Errorf("search page result %q leads to %s (%s), off the site", l.Href, l.Origin, l.Protocol)
 		}
+	}
+}
+
+// TestCopyLeavesHiddenCharactersOut copies code blocks that hold invisible
+// characters through the browser's real clipboard: zero-width characters
+// are left out of what is copied, and a block with a bidirectional control
+// is not copied at all, saying so on the button.
+func TestCopyLeavesHiddenCharactersOut(t *testing.T) {
+	browserCtx := startBrowser(t)
+	src := fixture.Tree(t, map[string]string{
+		"README.md": "# Home\n\n[Hidden](hidden.md)\n",
+		"hidden.md": "# Hidden\n\n" +
+			"```bash\nkubectl -n arca\u200B-prod get pods\u2060 -l app=web\uFEFF\n```\n\n" +
+			"```sh\nrm -rf /tmp/build \u202E; echo ok\n```\n\n" +
+			"```shell\necho visible\n```\n",
+	})
+	origin := serve(t, buildSite(t, src))
+	for _, write := range []bool{true, false} { // the Clipboard API, then the fallback
+		t.Run(fmt.Sprintf("clipboard API allowed=%v", write), func(t *testing.T) {
+			tb := openTab(t, browserCtx, origin)
+			tb.allowClipboard(write)
+			tb.open("/hidden/")
+			if got, want := tb.copyBlock(`.code[data-lang="bash"]`), "kubectl -n arca-prod get pods -l app=web"; got != want {
+				t.Errorf("copied %q, want %q without the zero-width characters", got, want)
+			}
+			if got := tb.str(`document.querySelector('.code[data-lang="bash"] .copy-btn').textContent`); got != "Copied" {
+				t.Errorf("after copying, the button says %q", got)
+			}
+			// With writeText refused the page cannot clear the clipboard
+			// first: it still holds the previous copy.
+			before := tb.str(`navigator.clipboard.readText()`)
+			if got := tb.copyBlock(`.code[data-lang="sh"]`); got != before && got != "(nothing copied)" {
+				t.Errorf("a block with a right-to-left override copied %q, want nothing", got)
+			}
+			if got := tb.str(`document.querySelector('.code[data-lang="sh"] .copy-btn').textContent`); !strings.Contains(got, "Not copied") {
+				t.Errorf("after refusing, the button says %q, want it to say it did not copy", got)
+			}
+			if got := tb.copyBlock(`.code[data-lang="shell"]`); got != "echo visible" {
+				t.Errorf("the next block copied %q", got)
+			}
+		})
 	}
 }

@@ -14,6 +14,7 @@ import (
 // template sections and overdue reviews.
 func lint(probs []diag.Problem, p *page.Page, now time.Time) []diag.Problem {
 	probs = fences(probs, p)
+	probs = hiddenChars(probs, p)
 	probs = sections(probs, p)
 	if p.Meta.Overdue(now) {
 		due, _ := p.Meta.ReviewDue()
@@ -51,6 +52,33 @@ func fences(probs []diag.Problem, p *page.Page) []diag.Problem {
 		}
 	}
 	return probs
+}
+
+// hiddenChars reports the invisible characters in code blocks: a
+// bidirectional control can make a command read differently from how it
+// runs ("Trojan Source"), and a zero-width character makes a copied name
+// differ from the one typed.
+func hiddenChars(probs []diag.Problem, p *page.Page) []diag.Problem {
+	for _, c := range p.Code {
+		for _, h := range c.Hidden {
+			what := "a zero-width character: the copied command holds a character nobody can see"
+			if page.IsBidiControl(h.Rune) {
+				what = "a bidirectional control: the command can run differently from how it reads"
+			}
+			probs = append(probs, diag.Warnf(p.Path, h.Line, h.Col, "hidden-characters",
+				"code block holds U+%04X %s, %s; delete it", h.Rune, hiddenName[h.Rune], what))
+		}
+	}
+	return probs
+}
+
+var hiddenName = map[rune]string{
+	0x200B: "ZERO WIDTH SPACE", 0x200C: "ZERO WIDTH NON-JOINER", 0x200D: "ZERO WIDTH JOINER",
+	0x2060: "WORD JOINER", 0xFEFF: "ZERO WIDTH NO-BREAK SPACE",
+	0x202A: "LEFT-TO-RIGHT EMBEDDING", 0x202B: "RIGHT-TO-LEFT EMBEDDING", 0x202C: "POP DIRECTIONAL FORMATTING",
+	0x202D: "LEFT-TO-RIGHT OVERRIDE", 0x202E: "RIGHT-TO-LEFT OVERRIDE",
+	0x2066: "LEFT-TO-RIGHT ISOLATE", 0x2067: "RIGHT-TO-LEFT ISOLATE", 0x2068: "FIRST STRONG ISOLATE",
+	0x2069: "POP DIRECTIONAL ISOLATE",
 }
 
 // A section is a heading the runbook template asks for.

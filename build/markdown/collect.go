@@ -341,8 +341,34 @@ func (s *state) fenced(n *ast.FencedCodeBlock, src []byte) {
 	}
 	s.setCode(&cb, n.Lines(), src)
 	cb.Destructive = blockDestructive(&cb, code)
+	cb.Hidden = s.hidden(n.Lines(), src)
 	markDestructive(n, cb.Destructive)
 	s.code = append(s.code, cb)
+}
+
+// hiddenChars holds every character page.IsBidiControl or
+// page.IsZeroWidth accepts.
+const hiddenChars = "\u202A\u202B\u202C\u202D\u202E\u2066\u2067\u2068\u2069\u200B\u200C\u200D\u2060\uFEFF"
+
+// hidden returns the bidirectional controls and zero-width characters in
+// the lines of a code block, with their positions.
+func (s *state) hidden(lines *text.Segments, src []byte) []page.HiddenChar {
+	var out []page.HiddenChar
+	for i := 0; i < lines.Len(); i++ {
+		seg := lines.At(i)
+		v := seg.Value(src)
+		for off := 0; ; {
+			j := bytes.IndexAny(v[off:], hiddenChars)
+			if j < 0 {
+				break
+			}
+			r, size := utf8.DecodeRune(v[off+j:])
+			line, col := s.pos(seg.Start + off + j)
+			out = append(out, page.HiddenChar{Rune: r, Pos: page.Pos{Line: line, Col: col}})
+			off += j + size
+		}
+	}
+	return out
 }
 
 func (s *state) indented(n *ast.CodeBlock, src []byte) {
@@ -353,6 +379,7 @@ func (s *state) indented(n *ast.CodeBlock, src []byte) {
 	cb := page.CodeBlock{Line: line, Col: col, Closed: true}
 	s.setCode(&cb, n.Lines(), src)
 	cb.Destructive = blockDestructive(&cb, n.Lines().Value(src))
+	cb.Hidden = s.hidden(n.Lines(), src)
 	markDestructive(n, cb.Destructive)
 	s.code = append(s.code, cb)
 }

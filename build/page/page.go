@@ -207,6 +207,30 @@ type CodeBlock struct {
 	// opening fence of another block with a language ("```bash"): the author
 	// most likely meant to nest and needed a longer outer fence.
 	InnerFences []int
+	// Hidden are the invisible characters in the code that can make what
+	// is copied and run differ from what a reader sees: bidirectional
+	// controls and zero-width characters.
+	Hidden []HiddenChar
+}
+
+// HiddenChar is an invisible character in a code block, where it is in the
+// file.
+type HiddenChar struct {
+	Rune rune
+	Pos
+}
+
+// IsBidiControl reports whether r is an explicit bidirectional embedding,
+// override or isolate, which reorders how the text around it is shown
+// (the "Trojan Source" characters).
+func IsBidiControl(r rune) bool {
+	return 0x202A <= r && r <= 0x202E || 0x2066 <= r && r <= 0x2069
+}
+
+// IsZeroWidth reports whether r is a zero-width space, joiner, non-joiner,
+// word joiner or byte order mark: invisible, but part of what is copied.
+func IsZeroWidth(r rune) bool {
+	return 0x200B <= r && r <= 0x200D || r == 0x2060 || r == 0xFEFF
 }
 
 // Has reports whether the fence's attributes include attr.

@@ -259,6 +259,13 @@
     code.replaceChildren(out);
   }
 
+  // Invisible characters a command must not carry to the terminal: a
+  // zero-width character makes a copied name differ from the one typed, and
+  // a bidirectional control can make a command run differently from how it
+  // reads ("Trojan Source"). The build warns about both (hidden-characters).
+  var ZERO_WIDTH = /[\u200B-\u200D\u2060\uFEFF]/g;
+  var BIDI = /[\u202A-\u202E\u2066-\u2069]/;
+
   function setupCode() {
     $$(".code").forEach(function (block) {
       var pre = $("pre", block);
@@ -281,6 +288,12 @@
       }
       btn.addEventListener("click", function () {
         var text = codeText(block);
+        // A code block with a bidirectional control is never copied.
+        if (BIDI.test(text)) {
+          done(false, "Not copied: hidden characters",
+            "Not copied: this code holds invisible characters that change how it reads; the page's source must be fixed");
+          return;
+        }
         // A destructive command takes a second click, so that it is
         // never on the clipboard by accident.
         if (danger && !armed) {
@@ -294,17 +307,22 @@
         }
         armed = false;
         btn.classList.remove("is-armed");
-        function done(ok) {
+        function done(ok, labelText, message) {
           if (ok) logAction("copy", block, text);
           btn.classList.toggle("is-copied", ok);
           btn.classList.toggle("is-failed", !ok);
           btn.replaceChild(svg(ok ? ICON.check : ICON.copy), btn.firstChild);
-          label.textContent = ok ? "Copied" : "Copy failed";
-          announce(ok ? (SESSION[lang] ? "Commands copied" : "Copied to the clipboard") : "Copy failed: select the text and copy it by hand");
+          label.textContent = labelText || (ok ? "Copied" : "Copy failed");
+          announce(message || (ok ? (SESSION[lang] ? "Commands copied" : "Copied to the clipboard") : "Copy failed: select the text and copy it by hand"));
           clearTimeout(timer);
           timer = setTimeout(restore, 2000);
         }
-        copyText(text).then(function () { done(true); }, function () { done(false); });
+        var hidden = (text.match(ZERO_WIDTH) || []).length;
+        var clean = text.replace(ZERO_WIDTH, "");
+        copyText(clean).then(function () {
+          if (hidden) done(true, "Copied", "Copied, without " + hidden + (hidden === 1 ? " invisible character" : " invisible characters"));
+          else done(true);
+        }, function () { done(false); });
       });
     });
   }
