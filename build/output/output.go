@@ -256,11 +256,11 @@ func marked(dir string) bool {
 // src: it is the source folder or inside it, the file-system root, the home
 // folder, or an existing non-empty folder the tool did not make.
 func Safe(out, src string) error {
-	absOut, err := filepath.Abs(out)
+	given, err := filepath.Abs(out)
 	if err != nil {
 		return err
 	}
-	absOut = resolve(absOut)
+	absOut := resolve(given)
 	if filepath.Dir(absOut) == absOut {
 		return fmt.Errorf("refusing to write output to %s: it is the file-system root", out)
 	}
@@ -275,6 +275,9 @@ func Safe(out, src string) error {
 		if within(absSrc, absOut) {
 			return fmt.Errorf("refusing to write output to %s: it holds the source folder %s", out, src)
 		}
+	}
+	if err := notLink(out, given); err != nil {
+		return err
 	}
 	entries, err := os.ReadDir(absOut)
 	switch {
@@ -292,6 +295,33 @@ func Safe(out, src string) error {
 		return fmt.Errorf("refusing to replace %s: it is not empty and was not built by runbooks (no %s file); remove it yourself or choose another --out", out, Marker)
 	}
 	return nil
+}
+
+// notLink reports, as an error, that out is a symbolic link. A build
+// replaces its output folder as a whole, by swapping in the folder it
+// wrote: through a link that would replace the link with a folder and
+// leave the folder it points to, which the web server may be serving,
+// stale. Following the link instead would make the build create or
+// replace a folder named only by the link's target, wherever that is, and
+// would put its spare folder and lock beside that folder rather than beside
+// --out. Refusing, and naming the target to pass instead, does neither.
+func notLink(out, abs string) error {
+	fi, err := os.Lstat(abs) // abs is clean: "pub/" would name the link's target
+	if err != nil || fi.Mode()&fs.ModeSymlink == 0 {
+		return nil
+	}
+	target, err := os.Readlink(abs)
+	if err != nil {
+		return fmt.Errorf("refusing to write output to %s: it is a symbolic link: %w", out, err)
+	}
+	if !filepath.IsAbs(target) {
+		target = filepath.Join(filepath.Dir(abs), target)
+	}
+	dangling := ""
+	if _, err := os.Stat(abs); err != nil {
+		dangling = ", which does not exist"
+	}
+	return fmt.Errorf("refusing to write output to %s: it is a symbolic link to %s%s; a build replaces its output folder as a whole, so pass that folder as --out", out, target, dangling)
 }
 
 // resolve follows symlinks in p where it exists, so a symlinked output

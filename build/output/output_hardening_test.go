@@ -77,7 +77,7 @@ func TestRefusedOutputFolders(t *testing.T) {
 		{"the file-system root", "/", "file-system root"},
 		{"the home folder", home, "home folder"},
 		{"a folder it did not make", filepath.Join(tmp, "foreign"), "not built by runbooks"},
-		{"a symlink to a folder it did not make", filepath.Join(tmp, "foreign-link"), "not built by runbooks"},
+		{"a symlink to a folder it did not make", filepath.Join(tmp, "foreign-link"), "is a symbolic link to " + filepath.Join(tmp, "foreign")},
 		{"a file", filepath.Join(tmp, "file"), "is a file"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
@@ -92,6 +92,56 @@ func TestRefusedOutputFolders(t *testing.T) {
 			}
 			if !same(before, snapshot(t, tmp)) {
 				t.Fatalf("refusing %s changed the file system", c.out)
+			}
+		})
+	}
+}
+
+// TestSymlinkedOutputFolders checks that an output folder given as a
+// symbolic link is refused before anything is written, whether the link
+// leads to a folder an earlier build made (which the web server may be
+// serving, and a swap would leave stale) or nowhere, and that the error
+// names the folder to pass instead.
+func TestSymlinkedOutputFolders(t *testing.T) {
+	tmp := t.TempDir()
+	src := filepath.Join(tmp, "src")
+	write(t, filepath.Join(src, "a.md"), "# A\n")
+	www := filepath.Join(tmp, "www")
+	d, err := output.Create(www, src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := d.WriteFile("index.html", []byte("old site")); err != nil {
+		t.Fatal(err)
+	}
+	if err := d.Commit(nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink("www", filepath.Join(tmp, "pub")); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(filepath.Join(tmp, "gone"), filepath.Join(tmp, "dangling")); err != nil {
+		t.Fatal(err)
+	}
+	before := snapshot(t, tmp)
+	for _, c := range []struct{ name, out, why string }{
+		{"a link to a folder runbooks built", filepath.Join(tmp, "pub"), "is a symbolic link to " + www + "; "},
+		{"the same link with a trailing slash", filepath.Join(tmp, "pub") + "/", "is a symbolic link to " + www + "; "},
+		{"a dangling link", filepath.Join(tmp, "dangling"), "is a symbolic link to " + filepath.Join(tmp, "gone") + ", which does not exist"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			err := output.Safe(c.out, src)
+			if err == nil || !strings.Contains(err.Error(), c.why) || !strings.Contains(err.Error(), "pass that folder as --out") {
+				t.Errorf("Safe(%s) = %v, want an error saying %q", c.out, err, c.why)
+			}
+			d, err := output.Create(c.out, src)
+			if err == nil {
+				d.WriteFile("index.html", []byte("new site"))
+				d.Commit(nil)
+				t.Errorf("Create(%s) succeeded", c.out)
+			}
+			if !same(before, snapshot(t, tmp)) {
+				t.Fatalf("refusing %s changed the file system:\n%v\nwas\n%v", c.out, snapshot(t, tmp), before)
 			}
 		})
 	}
