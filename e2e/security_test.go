@@ -120,3 +120,99 @@ func TestCopyLeavesHiddenCharactersOut(t *testing.T) {
 		})
 	}
 }
+
+// TestParameterLinksCannotInject opens a runbook through links whose
+// parameters would change what its commands do, and checks that no such
+// value is filled in, that each field says why, that good values are filled
+// in and marked as coming from the parameters, and that the marks do not
+// change what is copied.
+func TestParameterLinksCannotInject(t *testing.T) {
+	browserCtx := startBrowser(t)
+	src := fixture.Tree(t, map[string]string{
+		"README.md": "# Home\n\n[Params](params.md)\n",
+		"params.md": "---\ntitle: Params\ntype: maintenance\nowner: DB Team\nlast_updated: 2026-11-01\nvars:\n  ENDPOINT_ID: {kind: uuid}\n  POD: \"\"\n  ACCT: {pattern: '^[0-9]{11}$'}\n---\n# Params\n\n" +
+			"```sql\nSELECT * FROM deliveries WHERE endpoint_id = '$ENDPOINT_ID' LIMIT 10;\n```\n\n" +
+			"```bash\nkubectl logs $POD --tail=50\n```\n\n" +
+			"```sh\necho \"${ACCT}\"\n```\n\n## Verification\n\nDone.\n\n## Rollback\n\nNone.\n",
+	})
+	origin := serve(t, buildSite(t, src))
+	code := func(tb *tab, lang string) string {
+		return strings.TrimSpace(tb.str(fmt.Sprintf(`document.querySelector('.code[data-lang=%q] code').textContent`, lang)))
+	}
+	refused := func(tb *tab, name, says string) {
+		t.Helper()
+		if !tb.truth(fmt.Sprintf(`document.getElementById("var-%s").getAttribute("aria-invalid") === "true"`, name)) {
+			t.Errorf("the %s field is not flagged", name)
+		}
+		msg := tb.str(fmt.Sprintf(`document.getElementById("var-error-%s").hidden ? "(hidden)" : document.getElementById("var-error-%s").textContent`, name, name))
+		if !strings.Contains(msg, says) {
+			t.Errorf("the %s field says %q, want it to say %q", name, msg, says)
+		}
+	}
+
+	t.Run("values that change the command are not filled in", func(t *testing.T) {
+		tb := openTab(t, browserCtx, origin)
+		for _, q := range []string{
+			"?ENDPOINT_ID=id&POD=--all&ACCT=x--",
+			"?ENDPOINT_ID=x--&POD=x--&ACCT=" + "1%20OR%201%3D1",
+			"?ENDPOINT_ID=-1&POD=-n&ACCT=-20123456789",
+		} {
+			tb.open("/params/" + q)
+			if got := code(tb, "sql"); !strings.Contains(got, "endpoint_id = '$ENDPOINT_ID'") {
+				t.Errorf("%s: the query reads %q", q, got)
+			}
+			if got := code(tb, "bash"); got != "kubectl logs $POD --tail=50" {
+				t.Errorf("%s: the command reads %q", q, got)
+			}
+			if got := code(tb, "sh"); got != `echo "${ACCT}"` {
+				t.Errorf("%s: the command reads %q", q, got)
+			}
+			refused(tb, "ENDPOINT_ID", "UUID")
+			refused(tb, "POD", "not starting with -")
+			refused(tb, "ACCT", "^[0-9]{11}$")
+			if n := tb.num(`document.querySelectorAll("mark.var-value").length`); n != 0 {
+				t.Errorf("%s: %v values marked as filled in", q, n)
+			}
+		}
+	})
+
+	t.Run("good values are filled in, marked, and copied as text", func(t *testing.T) {
+		tb := openTab(t, browserCtx, origin)
+		tb.allowClipboard(true)
+		tb.open("/params/?ENDPOINT_ID=3f2b8c1e-9d4a-4b7e-8f21-0c6d5e4a3b2c&POD=web-1&ACCT=20123456789")
+		var marks []string
+		tb.eval(`[...document.querySelectorAll(".code mark.var-value")].map(m => m.dataset.var + "=" + m.textContent)`, &marks)
+		want := []string{"ENDPOINT_ID=3f2b8c1e-9d4a-4b7e-8f21-0c6d5e4a3b2c", "POD=web-1", "ACCT=20123456789"}
+		if !slices.Equal(marks, want) {
+			t.Errorf("marked values %q, want %q", marks, want)
+		}
+		if bg := tb.str(`getComputedStyle(document.querySelector("mark.var-value")).backgroundColor`); bg == tb.str(`getComputedStyle(document.querySelector(".code pre")).backgroundColor`) {
+			t.Errorf("a filled-in value has the code's own background (%s): it does not stand out", bg)
+		}
+		if got, want := tb.copyBlock(`.code[data-lang="sql"]`), "SELECT * FROM deliveries WHERE endpoint_id = '3f2b8c1e-9d4a-4b7e-8f21-0c6d5e4a3b2c' LIMIT 10;"; got != want {
+			t.Errorf("copied %q, want %q", got, want)
+		}
+
+		// Typing an option into a field takes the value out again.
+		tb.eval(`document.getElementById("var-POD").value = ""`, nil)
+		tb.do(chromedp.SendKeys(chromedp.ID("var-POD"), "--all"))
+		tb.wait(`document.getElementById("var-POD").getAttribute("aria-invalid") === "true"`)
+		if got := code(tb, "bash"); got != "kubectl logs $POD --tail=50" {
+			t.Errorf("after typing --all the command reads %q", got)
+		}
+		refused(tb, "POD", "not starting with -")
+		if n := tb.num(`document.querySelectorAll('mark.var-value[data-var="POD"]').length`); n != 0 {
+			t.Errorf("%v marks left for POD", n)
+		}
+		// And a good one fills it in once more, marked once.
+		tb.eval(`document.getElementById("var-POD").value = ""`, nil)
+		tb.do(chromedp.SendKeys(chromedp.ID("var-POD"), "web-2"))
+		tb.wait(`document.getElementById("var-POD").getAttribute("aria-invalid") === "false"`)
+		if got := code(tb, "bash"); got != "kubectl logs web-2 --tail=50" {
+			t.Errorf("after typing web-2 the command reads %q", got)
+		}
+		if n := tb.num(`document.querySelectorAll('mark.var-value[data-var="POD"]').length`); n != 1 {
+			t.Errorf("%v marks for POD, want 1", n)
+		}
+	})
+}

@@ -14,6 +14,7 @@ import (
 
 	"github.com/arcaapi/runbooks/build/diag"
 	"github.com/arcaapi/runbooks/build/page"
+	"github.com/arcaapi/runbooks/build/params"
 	"go.yaml.in/yaml/v3"
 )
 
@@ -287,6 +288,10 @@ func (p *parser) list(key string, v *yaml.Node, off int) ([]string, []page.Pos) 
 
 var varName = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
 
+// vars reads the vars mapping. Each var is a default value (NAME: value)
+// or a mapping that also gives its type: {default: v, kind: uuid} or
+// {default: v, pattern: '^[0-9]{11}$'}. A var without a type takes values
+// of the safe alphabet only (see package params).
 func (p *parser) vars(v *yaml.Node, off int) []page.Var {
 	if v.Kind != yaml.MappingNode {
 		p.errorf(off+v.Line, v.Column, "front-matter", "vars must be a mapping of NAME: default value")
@@ -299,17 +304,72 @@ func (p *parser) vars(v *yaml.Node, off int) []page.Var {
 			p.errorf(off+k.Line, k.Column, "front-matter", "var name %q must be letters, digits and _ (a shell variable name)", k.Value)
 			continue
 		}
-		if val.Kind != yaml.ScalarNode {
-			p.errorf(off+val.Line, val.Column, "front-matter", "var %s must have a single default value", k.Value)
+		vr := page.Var{Name: k.Value}
+		defAt := val
+		switch val.Kind {
+		case yaml.ScalarNode:
+			vr.Default = scalarValue(val)
+		case yaml.MappingNode:
+			var ok bool
+			if defAt, ok = p.varType(&vr, val, off); !ok {
+				continue
+			}
+		default:
+			p.errorf(off+val.Line, val.Column, "front-matter", "var %s must have a single default value, or a mapping of default and kind or pattern", k.Value)
 			continue
 		}
-		def := val.Value
-		if val.Tag == "!!null" {
-			def = ""
+		if !vr.Type.Valid(vr.Default) {
+			// Kept, to be shown in its field; the page never fills it in.
+			p.warnf(off+defAt.Line, defAt.Column+quoted(defAt), "invalid-metadata", "default of var %s, %q, is never filled in: it is not %s", vr.Name, vr.Default, vr.Type.Says())
 		}
-		out = append(out, page.Var{Name: k.Value, Default: def})
+		out = append(out, vr)
 	}
 	return out
+}
+
+func scalarValue(n *yaml.Node) string {
+	if n.Tag == "!!null" {
+		return ""
+	}
+	return n.Value
+}
+
+// varType reads a var given as a mapping of default, kind and pattern
+// into vr, returning the node of its default (or of the mapping) for
+// positions, and whether the var can be used.
+func (p *parser) varType(vr *page.Var, m *yaml.Node, off int) (*yaml.Node, bool) {
+	at := m
+	for j := 0; j+1 < len(m.Content); j += 2 {
+		key, val := m.Content[j], aliased(m.Content[j+1])
+		if val.Kind != yaml.ScalarNode {
+			p.errorf(off+val.Line, val.Column, "front-matter", "var %s: %s must be a single value", vr.Name, key.Value)
+			return nil, false
+		}
+		switch key.Value {
+		case "default":
+			vr.Default, at = scalarValue(val), val
+		case "kind":
+			if _, ok := params.LookupKind(val.Value); !ok {
+				p.errorf(off+val.Line, val.Column+quoted(val), "invalid-metadata", "var %s: unknown kind %q: use one of %s, or a pattern", vr.Name, val.Value, params.KindNames())
+				return nil, false
+			}
+			vr.Type.Kind = val.Value
+		case "pattern":
+			if err := params.CheckPattern(val.Value); err != nil {
+				p.errorf(off+val.Line, val.Column+quoted(val), "invalid-metadata", "var %s: %v", vr.Name, err)
+				return nil, false
+			}
+			vr.Type.Pattern = val.Value
+		default:
+			p.errorf(off+key.Line, key.Column, "front-matter", "var %s: unknown field %q: a var has default, and kind or pattern", vr.Name, key.Value)
+			return nil, false
+		}
+	}
+	if vr.Type.Kind != "" && vr.Type.Pattern != "" {
+		p.errorf(off+m.Line, m.Column, "invalid-metadata", "var %s has both a kind and a pattern: give one", vr.Name)
+		return nil, false
+	}
+	return at, true
 }
 
 func (p *parser) severity(s string, line, col int) string {

@@ -6,6 +6,8 @@ package page
 import (
 	"strings"
 	"time"
+
+	"github.com/arcaapi/runbooks/build/params"
 )
 
 // Kind says what a page is: an incident runbook, a planned maintenance
@@ -37,6 +39,7 @@ type Source struct {
 type Var struct {
 	Name    string
 	Default string
+	Type    params.Type // the values it takes
 }
 
 // Meta is a page's metadata, from YAML front matter or template-style

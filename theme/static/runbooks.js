@@ -330,9 +330,26 @@
   // ---- Parameters ------------------------------------------------------------
 
   // Only plain values are filled into commands: a link someone pastes must
-  // not be able to smuggle "; rm -rf" or $(...) into what is copied.
-  var SAFE = /^[A-Za-z0-9._:\/@%+,=~-]{0,200}$/;
+  // not be able to smuggle "; rm -rf", $(...), an option ("--all") or an
+  // SQL comment ("x--") into what is copied. Every value keeps to this
+  // alphabet (the build's params.Safe) and to its var's kind or pattern,
+  // which the build writes into data-pattern.
+  var SAFE = /^[A-Za-z0-9._:\/@+=,-]{1,200}$/;
   var NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+  // fieldCheck returns the check of an input's value: true when the value
+  // may be filled in (or is empty, leaving the var as it is).
+  function fieldCheck(input) {
+    var src = input.getAttribute("data-pattern");
+    var own = null;
+    if (src) {
+      try { own = new RegExp(src); } catch (e) { own = /(?!)/; } // a pattern the browser cannot read accepts nothing
+    }
+    return function (v) {
+      if (v === "") return true;
+      return SAFE.test(v) && v.charAt(0) !== "-" && v.indexOf("--") < 0 && (!own || own.test(v));
+    };
+  }
 
   function textNodes(node) {
     var out = [];
@@ -363,32 +380,41 @@
       var full = orig.join("");
       re.lastIndex = 0;
       if (!re.test(full)) return;
-      targets.push({ nodes: nodes, orig: orig, full: full });
+      targets.push({ nodes: nodes, orig: orig, full: full, extra: [] });
       var block = code.closest(".code");
       if (block) block.classList.add("has-vars");
     });
 
     var params = new URLSearchParams(location.search);
+    var checks = {};
     inputs.forEach(function (i) {
       if (params.has(i.name)) i.value = params.get(i.name);
+      checks[i.name] = fieldCheck(i);
       var err = el("p", { "class": "var-error", id: "var-error-" + i.name, hidden: "" });
       i.parentNode.appendChild(err);
       i.setAttribute("aria-describedby", err.id);
     });
 
+    // values returns the values to fill in, by name, and flags each field
+    // whose value is refused, saying what it must be.
     function values() {
       var v = {};
       inputs.forEach(function (i) {
-        var ok = SAFE.test(i.value);
+        var ok = checks[i.name](i.value);
         var err = doc.getElementById("var-error-" + i.name);
         i.setAttribute("aria-invalid", ok ? "false" : "true");
         err.hidden = ok;
-        err.textContent = ok ? "" : "Not filled in: use only letters, digits and . _ - : / @ % + , = ~";
+        err.textContent = ok ? "" : "Not filled in: $" + i.name + " must be " + (i.getAttribute("data-says") || "letters, digits and . _ : / @ + = , - only");
         if (ok && i.value !== "") v[i.name] = i.value;
       });
       return v;
     }
 
+    // apply fills the values into the commands. Each filled-in value is a
+    // <mark class="var-value"> after the text node it replaces part of, so
+    // the reader sees which parts came from the parameters (or the link);
+    // what is copied is the same text. The marks of the last fill are
+    // removed first, and the original text restored.
     function apply() {
       var v = values();
       targets.forEach(function (t) {
@@ -397,19 +423,34 @@
         re.lastIndex = 0;
         while ((m = re.exec(t.full)) !== null) {
           var name = m[1] || m[2];
-          if (Object.prototype.hasOwnProperty.call(v, name)) edits.push([m.index, m.index + m[0].length, v[name]]);
+          if (Object.prototype.hasOwnProperty.call(v, name)) edits.push([m.index, m.index + m[0].length, v[name], name]);
         }
         var pos = 0;
         t.nodes.forEach(function (node, i) {
-          var start = pos, end = pos + t.orig[i].length, cur = start, out = "";
+          (t.extra[i] || []).forEach(function (n) { n.remove(); });
+          t.extra[i] = [];
+          var start = pos, end = pos + t.orig[i].length, cur = start;
+          var pieces = [];
           pos = end;
           edits.forEach(function (e) {
             if (e[1] <= start || e[0] >= end) return;
-            if (e[0] >= start) out += t.full.slice(cur, e[0]) + e[2];
+            if (e[0] >= start) {
+              pieces.push(t.full.slice(cur, e[0]));
+              pieces.push(el("mark", { "class": "var-value", "data-var": e[3], title: "Filled in: $" + e[3] }, e[2]));
+            }
             cur = Math.min(e[1], end);
           });
-          out += t.full.slice(cur, end);
-          if (node.data !== out) node.data = out;
+          pieces.push(t.full.slice(cur, end));
+          var first = pieces.shift();
+          if (node.data !== first) node.data = first;
+          var after = node;
+          pieces.forEach(function (p) {
+            if (p === "") return;
+            var n = typeof p === "string" ? doc.createTextNode(p) : p;
+            after.parentNode.insertBefore(n, after.nextSibling);
+            t.extra[i].push(n);
+            after = n;
+          });
         });
       });
     }
