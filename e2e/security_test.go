@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -14,12 +15,21 @@ import (
 	"github.com/chromedp/chromedp"
 )
 
-// TestSearchResultsStayOnTheSite damages the search index the way a
+// TestHostileInput reads sites built from hostile input in one browser:
+// damaged search indexes, code with invisible characters, and parameter
+// links that try to change the commands.
+func TestHostileInput(t *testing.T) {
+	browserCtx := startBrowser(t)
+	t.Run("search results stay on the site", func(t *testing.T) { searchResultsStayOnTheSite(t, browserCtx) })
+	t.Run("copy leaves hidden characters out", func(t *testing.T) { copyLeavesHiddenCharactersOut(t, browserCtx) })
+	t.Run("parameter links cannot inject", func(t *testing.T) { parameterLinksCannotInject(t, browserCtx) })
+}
+
+// searchResultsStayOnTheSite damages the search index the way a
 // hostile file name or a tampered deployment would, with result URLs that
 // run script or lead to another host, and checks that the search box never
 // offers them: only results that lead to a page of the same site remain.
-func TestSearchResultsStayOnTheSite(t *testing.T) {
-	browserCtx := startBrowser(t)
+func searchResultsStayOnTheSite(t *testing.T, browserCtx context.Context) {
 	out := buildSite(t, filepath.Join("testdata", "site"))
 	hostile := []string{"javascript:alert(1)//", "https://evil.example/", "//evil.example/x/", "data:text/html,x"}
 	chunks, _ := filepath.Glob(filepath.Join(out, "search", "p", "*.js"))
@@ -80,12 +90,11 @@ func TestSearchResultsStayOnTheSite(t *testing.T) {
 	}
 }
 
-// TestCopyLeavesHiddenCharactersOut copies code blocks that hold invisible
+// copyLeavesHiddenCharactersOut copies code blocks that hold invisible
 // characters through the browser's real clipboard: zero-width characters
 // are left out of what is copied, and a block with a bidirectional control
 // is not copied at all, saying so on the button.
-func TestCopyLeavesHiddenCharactersOut(t *testing.T) {
-	browserCtx := startBrowser(t)
+func copyLeavesHiddenCharactersOut(t *testing.T, browserCtx context.Context) {
 	src := fixture.Tree(t, map[string]string{
 		"README.md": "# Home\n\n[Hidden](hidden.md)\n",
 		"hidden.md": "# Hidden\n\n" +
@@ -121,13 +130,12 @@ func TestCopyLeavesHiddenCharactersOut(t *testing.T) {
 	}
 }
 
-// TestParameterLinksCannotInject opens a runbook through links whose
+// parameterLinksCannotInject opens a runbook through links whose
 // parameters would change what its commands do, and checks that no such
 // value is filled in, that each field says why, that good values are filled
 // in and marked as coming from the parameters, and that the marks do not
 // change what is copied.
-func TestParameterLinksCannotInject(t *testing.T) {
-	browserCtx := startBrowser(t)
+func parameterLinksCannotInject(t *testing.T, browserCtx context.Context) {
 	src := fixture.Tree(t, map[string]string{
 		"README.md": "# Home\n\n[Params](params.md)\n",
 		"params.md": "---\ntitle: Params\ntype: maintenance\nowner: DB Team\nlast_updated: 2026-11-01\nvars:\n  ENDPOINT_ID: {kind: uuid}\n  POD: \"\"\n  ACCT: {pattern: '^[0-9]{11}$'}\n---\n# Params\n\n" +
