@@ -141,7 +141,7 @@ func parameterLinksCannotInject(t *testing.T, browserCtx context.Context) {
 		"params.md": "---\ntitle: Params\ntype: maintenance\nowner: DB Team\nlast_updated: 2026-11-01\nvars:\n  ENDPOINT_ID: {kind: uuid}\n  POD: \"\"\n  ACCT: {pattern: '^[0-9]{11}$'}\n---\n# Params\n\n" +
 			"```sql\nSELECT * FROM deliveries WHERE endpoint_id = '$ENDPOINT_ID' LIMIT 10;\n```\n\n" +
 			"```bash\nkubectl logs $POD --tail=50\n```\n\n" +
-			"```sh\necho \"${ACCT}\"\n```\n\n## Verification\n\nDone.\n\n## Rollback\n\nNone.\n",
+			"```sh\n: \"${ACCT:?set ACCT first}\"\necho \"${ACCT}\"\n```\n\n## Verification\n\nDone.\n\n## Rollback\n\nNone.\n",
 	})
 	origin := serve(t, buildSite(t, src))
 	code := func(tb *tab, lang string) string {
@@ -172,7 +172,7 @@ func parameterLinksCannotInject(t *testing.T, browserCtx context.Context) {
 			if got := code(tb, "bash"); got != "kubectl logs $POD --tail=50" {
 				t.Errorf("%s: the command reads %q", q, got)
 			}
-			if got := code(tb, "sh"); got != `echo "${ACCT}"` {
+			if got := code(tb, "sh"); got != ": \"${ACCT:?set ACCT first}\"\necho \"${ACCT}\"" {
 				t.Errorf("%s: the command reads %q", q, got)
 			}
 			refused(tb, "ENDPOINT_ID", "UUID")
@@ -190,7 +190,7 @@ func parameterLinksCannotInject(t *testing.T, browserCtx context.Context) {
 		tb.open("/params/?ENDPOINT_ID=3f2b8c1e-9d4a-4b7e-8f21-0c6d5e4a3b2c&POD=web-1&ACCT=20123456789")
 		var marks []string
 		tb.eval(`[...document.querySelectorAll(".code mark.var-value")].map(m => m.dataset.var + "=" + m.textContent)`, &marks)
-		want := []string{"ENDPOINT_ID=3f2b8c1e-9d4a-4b7e-8f21-0c6d5e4a3b2c", "POD=web-1", "ACCT=20123456789"}
+		want := []string{"ENDPOINT_ID=3f2b8c1e-9d4a-4b7e-8f21-0c6d5e4a3b2c", "POD=web-1", "ACCT=20123456789", "ACCT=20123456789"}
 		if !slices.Equal(marks, want) {
 			t.Errorf("marked values %q, want %q", marks, want)
 		}
@@ -198,6 +198,11 @@ func parameterLinksCannotInject(t *testing.T, browserCtx context.Context) {
 			t.Errorf("a filled-in value has the code's own background (%s): it does not stand out", bg)
 		}
 		if got, want := tb.copyBlock(`.code[data-lang="sql"]`), "SELECT * FROM deliveries WHERE endpoint_id = '3f2b8c1e-9d4a-4b7e-8f21-0c6d5e4a3b2c' LIMIT 10;"; got != want {
+			t.Errorf("copied %q, want %q", got, want)
+		}
+
+		// The shell's guard for an empty parameter is filled in whole.
+		if got, want := tb.copyBlock(`.code[data-lang="sh"]`), ": \"20123456789\"\necho \"20123456789\""; got != want {
 			t.Errorf("copied %q, want %q", got, want)
 		}
 
