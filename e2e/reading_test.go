@@ -521,7 +521,7 @@ func (tb *tab) copyBlock(sel string) string {
 	if tb.str(fmt.Sprintf(`document.querySelector(%q).textContent`, sel+" .copy-btn")) == "Click again to copy" {
 		tb.do(chromedp.Click(chromedp.CSS(sel + " .copy-btn")))
 	}
-	tb.wait(fmt.Sprintf(`/^Cop(ied|y failed)$/.test(document.querySelector(%q).textContent)`, sel+" .copy-btn"))
+	tb.wait(fmt.Sprintf(`/^(Cop(ied|y failed)|Not copied.*)$/.test(document.querySelector(%q).textContent)`, sel+" .copy-btn"))
 	return tb.str(`navigator.clipboard.readText()`)
 }
 

@@ -207,8 +207,7 @@ func parameterLinksCannotInject(t *testing.T, browserCtx context.Context) {
 		}
 
 		// Typing an option into a field takes the value out again.
-		tb.eval(`document.getElementById("var-POD").value = ""`, nil)
-		tb.do(chromedp.SendKeys(chromedp.ID("var-POD"), "--all"))
+		tb.eval(`(() => { const i = document.getElementById("var-POD"); i.value = "--all"; i.dispatchEvent(new Event("input", {bubbles: true})); return true })()`, nil)
 		tb.wait(`document.getElementById("var-POD").getAttribute("aria-invalid") === "true"`)
 		if got := code(tb, "bash"); got != "kubectl logs $POD --tail=50" {
 			t.Errorf("after typing --all the command reads %q", got)
@@ -218,8 +217,7 @@ func parameterLinksCannotInject(t *testing.T, browserCtx context.Context) {
 			t.Errorf("%v marks left for POD", n)
 		}
 		// And a good one fills it in once more, marked once.
-		tb.eval(`document.getElementById("var-POD").value = ""`, nil)
-		tb.do(chromedp.SendKeys(chromedp.ID("var-POD"), "web-2"))
+		tb.eval(`(() => { const i = document.getElementById("var-POD"); i.value = "web-2"; i.dispatchEvent(new Event("input", {bubbles: true})); return true })()`, nil)
 		tb.wait(`document.getElementById("var-POD").getAttribute("aria-invalid") === "false"`)
 		if got := code(tb, "bash"); got != "kubectl logs web-2 --tail=50" {
 			t.Errorf("after typing web-2 the command reads %q", got)
