@@ -6,10 +6,12 @@ package highlight
 
 import (
 	"bytes"
+	"container/list"
 	"fmt"
 	"html"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/alecthomas/chroma/v2"
@@ -39,8 +41,12 @@ const MaxLexTime = 2 * time.Second
 // each take the YAML lexer two seconds).
 const MaxLateBlocks = 8
 
-// memBudget bounds the bytes of highlighted HTML kept in memory.
-const memBudget = 256 << 20
+// MemBudget bounds the bytes of highlighted HTML a Highlighter keeps in
+// memory; past it, the blocks used least recently are forgotten (and
+// highlighted again, or taken from the store, if they come back). A
+// preview server highlights every new block of every save, so without a
+// bound its memory grows with the length of the writing session.
+const MemBudget = 64 << 20
 
 // keyOf returns the key of a block of code in lang, in memory and in the
 // persistent store (whose file name carries the rest of what a block's
@@ -77,6 +83,9 @@ func Settings() string { return defaultFormatting.settings() }
 type entry struct {
 	once sync.Once
 	html string
+
+	k    cache.Key
+	elem *list.Element // in Highlighter.recent, once html is set; nil after eviction
 }
 
 // Highlighter highlights code blocks. It is safe for concurrent use; keep
@@ -84,15 +93,17 @@ type entry struct {
 // blocks are never highlighted twice.
 type Highlighter struct {
 	formatter *chtml.Formatter
-	style     *chroma.Style // unused by class output, but Format wants one
-	store     *cache.Blocks // may be nil
+	style     *chroma.Style                // unused by class output, but Format wants one
+	store     atomic.Pointer[cache.Blocks] // nil for none
 
 	registry *chroma.LexerRegistry // chroma's lexers, in a faster loop
 
 	mu      sync.Mutex
 	lexers  map[string]chroma.Lexer // misses cached as nil
 	blocks  map[cache.Key]*entry
-	memUsed int
+	recent  *list.List // of *entry with their HTML, most recently used first
+	memUsed int        // bytes of HTML of the entries in recent
+	budget  int        // MemBudget; smaller in tests
 	stats   Stats
 	lexTime time.Duration // MaxLexTime; shorter in tests
 	late    int           // blocks that ran out of lexing time
@@ -120,15 +131,33 @@ func New(store *cache.Blocks) *Highlighter {
 }
 
 func newWith(store *cache.Blocks, f formatting) *Highlighter {
-	return &Highlighter{
+	h := &Highlighter{
 		formatter: f.formatter(),
 		style:     chroma.MustNewStyle("classes", chroma.StyleEntries{}),
-		store:     store,
 		registry:  lexer.NewRegistry(),
 		lexers:    map[string]chroma.Lexer{},
 		blocks:    map[cache.Key]*entry{},
+		recent:    list.New(),
+		budget:    MemBudget,
 		lexTime:   MaxLexTime,
 	}
+	if store != nil {
+		h.store.Store(store)
+	}
+	return h
+}
+
+// Detach stops using the store: later blocks are neither looked up in it
+// nor added to it, so that a long-running preview server does not keep
+// every block of its session in the store's memory. The blocks in memory
+// stay, within MemBudget.
+func (h *Highlighter) Detach() { h.store.Store(nil) }
+
+// MemUsed returns the bytes of highlighted HTML kept in memory.
+func (h *Highlighter) MemUsed() int {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.memUsed
 }
 
 // Highlight returns the HTML of code's tokens (without the surrounding
@@ -141,29 +170,31 @@ func (h *Highlighter) Highlight(lang string, code []byte) (string, bool) {
 		return html.EscapeString(string(code)), lexer != nil
 	}
 	k := keyOf(lang, code)
+	store := h.store.Load()
 	h.mu.Lock()
 	e, ok := h.blocks[k]
 	if !ok {
-		e = &entry{}
-		if h.memUsed < memBudget {
-			h.blocks[k] = e
-		}
+		e = &entry{k: k}
+		h.blocks[k] = e
 	} else {
 		h.stats.Reused++
+		if e.elem != nil {
+			h.recent.MoveToFront(e.elem)
+		}
 	}
 	h.mu.Unlock()
 	e.once.Do(func() {
-		s, stored := h.store.Get(k)
+		s, stored := store.Get(k)
 		if !stored {
 			var lexed bool
 			s, lexed = h.format(lexer, code)
 			if lexed {
-				h.store.Put(k, s) // a block that ran out of time is tried again next build
+				store.Put(k, s) // a block that ran out of time is tried again next build
 			}
 		}
 		e.html = s
 		h.mu.Lock()
-		h.memUsed += len(s)
+		h.keep(e)
 		if stored {
 			h.stats.FromStore++
 		} else {
@@ -171,8 +202,24 @@ func (h *Highlighter) Highlight(lang string, code []byte) (string, bool) {
 		}
 		h.mu.Unlock()
 	})
-	h.store.Use(k)
+	store.Use(k)
 	return e.html, true
+}
+
+// keep adds a highlighted entry to the recent ones and forgets the least
+// recently used while the HTML kept is over budget. h.mu is held.
+func (h *Highlighter) keep(e *entry) {
+	if h.blocks[e.k] != e { // forgotten while it was being highlighted
+		return
+	}
+	e.elem = h.recent.PushFront(e)
+	h.memUsed += len(e.html)
+	for h.memUsed > h.budget && h.recent.Len() > 0 {
+		old := h.recent.Remove(h.recent.Back()).(*entry)
+		old.elem = nil
+		h.memUsed -= len(old.html)
+		delete(h.blocks, old.k)
+	}
 }
 
 // tooLate reports whether MaxLateBlocks blocks have run out of lexing

@@ -1,6 +1,7 @@
 package highlight
 
 import (
+	"fmt"
 	"html"
 	"strings"
 	"testing"
@@ -85,5 +86,44 @@ func TestPanickingLexerFallsBackToPlainText(t *testing.T) {
 	code := "x<y>\n"
 	if got, _ := h.Highlight("broken", []byte(code)); got != html.EscapeString(code) {
 		t.Errorf("got %q, want the escaped plain text", got)
+	}
+}
+
+// TestMemoryBounded highlights many distinct blocks, as a preview server
+// does over a long session of saves: the HTML kept in memory stays within
+// the budget, the most recent blocks are still served from memory, and the
+// oldest are highlighted again when they come back.
+func TestMemoryBounded(t *testing.T) {
+	h := New(nil)
+	h.budget = 64 << 10
+	block := func(i int) []byte {
+		return []byte(fmt.Sprintf("kubectl -n ns%d get pods --selector app=api-%d | grep -v Running\necho %q\n", i, i, strings.Repeat("x", 200)))
+	}
+	const n = 2000
+	for i := range n {
+		h.Highlight("bash", block(i))
+		if used := h.MemUsed(); used > h.budget {
+			t.Fatalf("after %d blocks: %d bytes kept, over the budget of %d", i+1, used, h.budget)
+		}
+	}
+	if used := h.MemUsed(); used < h.budget/2 {
+		t.Errorf("only %d bytes kept of a budget of %d", used, h.budget)
+	}
+	h.mu.Lock()
+	kept := len(h.blocks)
+	h.mu.Unlock()
+	if kept >= n/4 {
+		t.Errorf("%d of %d blocks kept", kept, n)
+	}
+	before := h.Stats()
+	for i := n - 10; i < n; i++ {
+		h.Highlight("bash", block(i))
+	}
+	if st := h.Stats(); st.Reused-before.Reused != 10 || st.Lexed != before.Lexed {
+		t.Errorf("the 10 most recent blocks: %d reused, %d lexed again; want all reused", st.Reused-before.Reused, st.Lexed-before.Lexed)
+	}
+	h.Highlight("bash", block(0))
+	if st := h.Stats(); st.Lexed != before.Lexed+1 {
+		t.Errorf("the oldest block was not highlighted again: %+v", st)
 	}
 }

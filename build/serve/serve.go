@@ -160,7 +160,10 @@ func Run(ctx context.Context, opts Options) error {
 		return err
 	}
 	// Keep the first build's highlighting for the next start; edits'
-	// blocks are few and not worth a rewrite on the way out.
+	// blocks are few and not worth a rewrite on the way out. From now on
+	// blocks live only in the highlighter's memory, within its budget,
+	// not in the store, which would keep every block of the session.
+	hl.Detach()
 	saved := make(chan struct{})
 	go func() {
 		defer close(saved)
