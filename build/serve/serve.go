@@ -20,6 +20,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -78,6 +79,7 @@ type server struct {
 	hosts   hostGuard
 	theme   string // the theme folder, absolute, or ""
 	src     fs.FS
+	srcDir  *os.Root               // what src reads: reopened when the folder is replaced
 	hl      *highlight.Highlighter // one for the server's life: code is highlighted once
 	looks   *render.Theme          // the loaded theme, reloaded only when it changes
 	hub     *hub
@@ -117,8 +119,8 @@ func Run(ctx context.Context, opts Options) error {
 	if err != nil {
 		return err
 	}
-	defer root.Close()
-	s.srcRoot, s.src = root.Name(), root.FS()
+	s.srcRoot, s.src, s.srcDir = root.Name(), root.FS(), root
+	defer func() { s.srcDir.Close() }()
 	s.root = displayRoot(s.cfg.Src)
 	roots := []string{s.srcRoot}
 	if s.cfg.Theme != "" {
@@ -255,6 +257,26 @@ func openSource(dir string) (*os.Root, error) {
 	return root, nil
 }
 
+// reopen opens the source folder again when the one open is no longer
+// the folder at its path: it was removed, and perhaps made anew, which the
+// open one, still reading the removed folder, would never see.
+func (s *server) reopen() error {
+	now, err := os.Stat(s.srcRoot)
+	if err != nil {
+		return fmt.Errorf("source folder: %w", err)
+	}
+	if was, err := s.srcDir.Stat("."); err == nil && os.SameFile(was, now) {
+		return nil
+	}
+	root, err := openSource(s.srcRoot)
+	if err != nil {
+		return err
+	}
+	s.srcDir.Close()
+	s.srcDir, s.src = root, root.FS()
+	return nil
+}
+
 // jsonString returns v as JSON.
 func jsonString(v any) string {
 	data, err := json.Marshal(v)
@@ -319,8 +341,17 @@ func (s *server) rebuild(ctx context.Context, b watch.Batch) {
 	}
 	site, checked := s.latest, true
 	var err error
+	reread := b.Lost || len(srcChanged) > maxIncremental
+	if slices.Contains(srcChanged, ".") {
+		// The source folder itself was removed, replaced or is back.
+		if err := s.reopen(); err != nil {
+			s.fail([]diag.Problem{diag.Errorf(".", 1, 1, "read", "%v (watching for it to come back)", err)}, t)
+			return
+		}
+		reread = true
+	}
 	switch {
-	case b.Lost || len(srcChanged) > maxIncremental:
+	case reread:
 		site, err = build.Parse(ctx, s.src, s.cfg, s.hl)
 	case len(srcChanged) > 0:
 		site, err = build.UpdatePages(ctx, s.latest, s.src, s.cfg, s.hl, srcChanged)

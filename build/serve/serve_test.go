@@ -9,6 +9,7 @@ import (
 	"github.com/arcaapi/runbooks/internal/fixture"
 	"io"
 	"io/fs"
+	"maps"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -663,4 +664,26 @@ func TestBuildCarriesNoReloadClient(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+}
+
+// TestSourceFolderComesBack removes the whole source folder, then makes it
+// anew: the preview keeps the last good pages meanwhile, then serves the
+// new folder's pages and follows edits in it.
+func TestSourceFolderComesBack(t *testing.T) {
+	p := startPreview(t, docs)
+	s := p.subscribe()
+	if err := os.RemoveAll(p.dir); err != nil {
+		t.Fatal(err)
+	}
+	for st := s.nextNamed("problems").status(t); !st.Stale; st = s.nextNamed("problems").status(t) {
+	}
+	if code, body := p.get("guide/"); code != http.StatusOK || !strings.Contains(body, "First version.") {
+		t.Errorf("while the folder is gone: %d, want the last good page", code)
+	}
+	back := maps.Clone(docs)
+	back["guide.md"] = "# Guide\n\nSecond life.\n"
+	fixture.Write(t, p.dir, back)
+	p.untilServed(s, "guide/", "Second life.")
+	must(t, os.WriteFile(filepath.Join(p.dir, "db", "pool.md"), []byte("# Pool\n\nEdited after the return.\n"), 0o644))
+	p.untilServed(s, "db/pool/", "Edited after the return.")
 }

@@ -31,6 +31,10 @@ const (
 	DefaultMaxDelay = time.Second
 )
 
+// rootRetry is how often a removed root is looked for: its parent is not
+// watched, so nothing tells when it comes back.
+const rootRetry = 200 * time.Millisecond
+
 // ErrLimit is returned, wrapped, when the system's limit on watched folders
 // or watchers is reached (inotify's fs.inotify.max_user_watches or
 // max_user_instances).
@@ -69,6 +73,7 @@ type Watcher struct {
 	skip    map[string]bool
 	fsw     *fsnotify.Watcher // nil when polling
 	watched map[string]bool   // folders with a watch
+	missing map[string]bool   // roots removed, looked for every rootRetry
 	batches chan Batch
 }
 
@@ -90,7 +95,7 @@ func Start(ctx context.Context, opts Options) (*Watcher, error) {
 	if opts.MaxDelay < opts.Quiet {
 		opts.MaxDelay = opts.Quiet
 	}
-	w := &Watcher{opts: opts, skip: map[string]bool{}, watched: map[string]bool{}, batches: make(chan Batch)}
+	w := &Watcher{opts: opts, skip: map[string]bool{}, watched: map[string]bool{}, missing: map[string]bool{}, batches: make(chan Batch)}
 	for _, r := range opts.Roots {
 		w.roots = append(w.roots, filepath.Clean(r))
 	}
@@ -114,6 +119,14 @@ func Start(ctx context.Context, opts Options) (*Watcher, error) {
 			if err := w.watchTree(r); err != nil {
 				fsw.Close()
 				return nil, err
+			}
+			// The root's own removal and return show in its parent: the
+			// system reports a removed folder only once nothing holds it
+			// open, and never one made anew.
+			if parent := filepath.Dir(r); parent != r {
+				if err := fsw.Add(parent); err != nil {
+					w.warn(fmt.Errorf("watch %s for %s coming back: %w", parent, r, err))
+				}
 			}
 		}
 		go w.notify(ctx, raw)
@@ -254,10 +267,33 @@ func (w *Watcher) notify(ctx context.Context, raw chan<- change) {
 			return false
 		}
 	}
+	var retry *time.Ticker
+	defer func() {
+		if retry != nil {
+			retry.Stop()
+		}
+	}()
 	for {
+		var retryC <-chan time.Time
+		switch {
+		case len(w.missing) > 0 && retry == nil:
+			retry = time.NewTicker(rootRetry)
+		case len(w.missing) == 0 && retry != nil:
+			retry.Stop()
+			retry = nil
+		}
+		if retry != nil {
+			retryC = retry.C
+		}
 		select {
 		case <-ctx.Done():
 			return
+		case <-retryC:
+			for _, c := range w.returned() {
+				if !send(c) {
+					return
+				}
+			}
 		case err, ok := <-w.fsw.Errors:
 			if !ok {
 				return
@@ -294,8 +330,14 @@ func (w *Watcher) event(ev fsnotify.Event) (change, bool) {
 	}
 	if ev.Has(fsnotify.Remove) || ev.Has(fsnotify.Rename) {
 		w.unwatchTree(name)
+		if rel == "." {
+			w.missing[root] = true // looked for until it is back, should its parent go too
+		}
 	}
 	if ev.Has(fsnotify.Create) {
+		if rel == "." {
+			delete(w.missing, root)
+		}
 		if fi, err := os.Lstat(name); err == nil && fi.IsDir() && !w.skipped(name) {
 			if err := w.watchTree(name); err != nil {
 				w.warn(err)
@@ -303,6 +345,24 @@ func (w *Watcher) event(ev fsnotify.Event) (change, bool) {
 		}
 	}
 	return change{root: root, path: rel}, true
+}
+
+// returned watches again the removed roots that exist again, and returns
+// a change of "." for each: anything below it may differ.
+func (w *Watcher) returned() []change {
+	var out []change
+	for root := range w.missing {
+		if fi, err := os.Stat(root); err != nil || !fi.IsDir() {
+			continue
+		}
+		if err := w.watchTree(root); err != nil {
+			w.warn(err)
+			continue
+		}
+		delete(w.missing, root)
+		out = append(out, change{root: root, path: "."})
+	}
+	return out
 }
 
 // debounce gathers changes into batches: a batch is ready when no change

@@ -194,3 +194,41 @@ func TestSeveralRoots(t *testing.T) {
 		t.Fatal("no batch")
 	}
 }
+
+// TestRootComesBack removes the watched folder and makes it anew, as a
+// branch switch or a restore from backup does: the watcher notices it
+// is back, and reports later edits in it.
+func TestRootComesBack(t *testing.T) {
+	for _, poll := range []time.Duration{0, 20 * time.Millisecond} {
+		t.Run(fmt.Sprint("poll=", poll), func(t *testing.T) {
+			dir := filepath.Join(t.TempDir(), "runbooks")
+			write(t, dir, "a.md", "a")
+			write(t, dir, "db/b.md", "b")
+			w := start(t, Options{Roots: []string{dir}, Poll: poll})
+			// The preview server holds the folder open, so the system
+			// does not report it removed until it is closed.
+			held, err := os.Open(dir)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer held.Close()
+
+			if err := os.RemoveAll(dir); err != nil {
+				t.Fatal(err)
+			}
+			until(t, w, dir, "a.md")
+			write(t, dir, "a.md", "a, again")
+			write(t, dir, "db/b.md", "b, again")
+			if poll == 0 {
+				until(t, w, dir, ".")
+			} else {
+				until(t, w, dir, "a.md")
+			}
+			// Edits in the new folder, and in a folder below it, come.
+			write(t, dir, "a.md", "a, edited")
+			until(t, w, dir, "a.md")
+			write(t, dir, "db/b.md", "b, edited")
+			until(t, w, dir, "db/b.md")
+		})
+	}
+}
