@@ -22,8 +22,10 @@ import (
 
 	"github.com/arcaapi/runbooks/build/cache"
 	"github.com/arcaapi/runbooks/build/check"
+	"github.com/arcaapi/runbooks/build/config"
 	"github.com/arcaapi/runbooks/build/diag"
 	"github.com/arcaapi/runbooks/build/highlight"
+	"github.com/arcaapi/runbooks/build/hugo"
 	"github.com/arcaapi/runbooks/build/link"
 	"github.com/arcaapi/runbooks/build/load"
 	"github.com/arcaapi/runbooks/build/markdown"
@@ -51,6 +53,21 @@ type Config struct {
 	// TickExpiry is the age after which a checklist tick is offered for
 	// reset as belonging to an earlier incident; zero means 24 hours.
 	TickExpiry time.Duration
+
+	// From runbooks.toml (see Configure and docs/config.md).
+	ConfigFile  string                  // the runbooks.toml read; "" for the one at the root of Src
+	Title       string                  // the site's title; "" for the index page's
+	Exclude     []string                // globs of files that are neither pages nor published
+	Rules       map[string]config.Level // rule id → level
+	Severity    map[string]string       // lowercase severity alias → SEV1, SEV2 or SEV3
+	HeadingIDs  string                  // "github" or "gitlab"
+	URLs        string                  // "preserve" or "lower"
+	AlertsFrom  string                  // "metadata" or "filename"
+	Static      string                  // folder copied as it is
+	PublishHTML []string                // folders whose HTML and scripts are published
+
+	configured  bool           // Configure has run
+	configProbs []diag.Problem // problems with runbooks.toml
 }
 
 // Result is what a build or check found.
@@ -62,7 +79,9 @@ type Result struct {
 	Unchanged bool // the output folder already held the site and was left as it was
 	UpToDate  bool // nothing changed since the last build into the folder, so nothing was rendered
 	Highlight highlight.Stats
-	Site      *Site // the parsed site, from Check: for the checks a command adds
+	Lowered   int      // problems lowered or silenced by the configuration
+	LeftOut   []string // source files and folders that are not part of the site, with why (build -v)
+	Site      *Site    // the parsed site, from Check: for the checks a command adds
 }
 
 // Errors returns the number of error-severity problems.
@@ -110,6 +129,9 @@ func Build(ctx context.Context, cfg Config) (Result, error) {
 	if err != nil {
 		return Result{}, err
 	}
+	if cfg, err = Configure(cfg); err != nil {
+		return Result{}, err
+	}
 	cfg.Now = buildDate(cfg) // one date for the inputs' hash and the pages
 	fresh := newUpToDate(cfg, src)
 	if res, ok := fresh.result(cfg.Out); ok {
@@ -127,7 +149,7 @@ func Build(ctx context.Context, cfg Config) (Result, error) {
 		dir.Abort()
 		return Result{}, err
 	}
-	res := Result{Problems: site.Problems, Pages: len(site.Pages), Cached: site.cached}
+	res := Result{Problems: site.Problems, Pages: len(site.Pages), Cached: site.cached, Lowered: site.Lowered, LeftOut: site.LeftOut()}
 	if res.Errors() > 0 {
 		dir.Abort()
 		return res, fmt.Errorf("%w: nothing was written", ErrContent)
@@ -165,11 +187,14 @@ func Check(ctx context.Context, cfg Config) (Result, error) {
 	if err != nil {
 		return Result{}, err
 	}
+	if cfg, err = Configure(cfg); err != nil {
+		return Result{}, err
+	}
 	site, err := Parse(ctx, src, cfg, highlight.Plain{})
 	if err != nil {
 		return Result{}, err
 	}
-	return Result{Problems: site.Problems, Pages: len(site.Pages), Site: site}, nil
+	return Result{Problems: site.Problems, Pages: len(site.Pages), Lowered: site.Lowered, Site: site}, nil
 }
 
 // openSource opens the source folder so that symlinks cannot lead out of it.
@@ -218,6 +243,11 @@ type Site struct {
 	Problems []diag.Problem
 	Now      time.Time
 	Title    string
+	Lowered  int // problems lowered or silenced by the configuration
+
+	Files []string // the source tree's files that are published besides the pages, sorted
+
+	conf siteConf // the settings from runbooks.toml that the stages after parse use
 
 	// What Update needs to redo only the pages that changed.
 	loadProbs []diag.Problem   // the load stage's problems
@@ -234,16 +264,18 @@ func Parse(ctx context.Context, src fs.FS, cfg Config, hl markdown.Highlighter) 
 // parse is Parse taking unchanged pages from cache, which may be nil. The
 // cache must only ever be used with the same highlighter.
 func parse(ctx context.Context, src fs.FS, cfg Config, hl markdown.Highlighter, cache *cache.Pages) (*Site, error) {
-	tree, probs, err := load.Walk(src)
+	tree, probs, err := load.WalkWith(src, cfg.loadOptions())
 	if err != nil {
 		return nil, err
 	}
+	probs = append(slices.Clip(cfg.configProblems()), probs...)
 	base, err := link.NewBase(cfg.BaseURL)
 	if err != nil {
 		return nil, fmt.Errorf("--base-url: %w", err)
 	}
-	site := &Site{Src: src, Tree: tree, Now: buildDate(cfg), Title: "Runbooks"}
-	p := &parser{src: src, md: markdown.New(hl), base: base, baseURL: cfg.BaseURL, dirs: map[string]bool{}, cache: cache}
+	site := &Site{Src: src, Tree: tree, Now: buildDate(cfg), Title: "Runbooks", conf: cfg.siteConf()}
+	p := newParser(src, cfg, hl, base)
+	p.cache = cache
 	for _, d := range tree.Dirs {
 		p.dirs[d] = true
 	}
@@ -255,6 +287,7 @@ func parse(ctx context.Context, src fs.FS, cfg Config, hl markdown.Highlighter, 
 	}); err != nil {
 		return nil, err
 	}
+	site.Tree, site.Pages, perPage = dropDrafts(site.Tree, site.Pages, perPage)
 	site.loadProbs, site.pageProbs, site.base, site.cached = probs, perPage, base, int(p.cached.Load())
 	site.setTitle()
 	site.RunChecks()
@@ -264,6 +297,10 @@ func parse(ctx context.Context, src fs.FS, cfg Config, hl markdown.Highlighter, 
 // setTitle takes the site's title from the index page.
 func (s *Site) setTitle() {
 	s.Title = "Runbooks"
+	if s.conf.title != "" {
+		s.Title = s.conf.title
+		return
+	}
 	for _, pg := range s.Pages {
 		if pg.URL == "" && pg.Meta.Title != "" {
 			s.Title = pg.Meta.Title
@@ -280,7 +317,13 @@ func (s *Site) RunChecks() {
 		probs = append(probs, pp...)
 	}
 	probs = append(probs, publish.Check(s.Pages)...)
-	probs = append(probs, check.Run(check.Input{Pages: s.Pages, Assets: s.Tree.Assets, Dirs: s.Tree.Dirs, Now: s.Now, Base: s.base})...)
+	kinds := s.sortAssets()
+	probs = append(probs, check.Run(check.Input{Pages: s.Pages, Assets: sortedKeys(kinds.linkable), Dirs: s.Tree.Dirs, Now: s.Now, Base: s.base,
+		Unpublished: kinds.unpublishedReason})...)
+	s.Files = s.publishedFiles(kinds)
+	probs = append(probs, s.outputClaims()...)
+	probs = append(probs, publishedHTML(kinds, s.Files)...)
+	probs, s.Lowered = levels(probs, s.conf.rules, s.Pages)
 	diag.Sort(probs)
 	s.Problems = probs
 }
@@ -314,14 +357,26 @@ loop:
 }
 
 type parser struct {
-	src     fs.FS
-	md      *markdown.Renderer
-	base    link.Base
-	baseURL string
-	dirs    map[string]bool
-	cache   *cache.Pages // may be nil
-	cached  atomic.Int64 // pages taken from cache
-	tree    treeIndex    // for root-absolute links
+	src            fs.FS
+	md             *markdown.Renderer
+	base           link.Base
+	settings       string // what the pages' parse depends on beyond their source
+	load           load.Options
+	meta           meta.Options
+	gitlab         bool // GitLab's heading ids
+	alertsFromName bool // pages under alerts/ claim their file names
+	dirs           map[string]bool
+	cache          *cache.Pages // may be nil
+	cached         atomic.Int64 // pages taken from cache
+	tree           treeIndex    // for root-absolute links
+}
+
+// newParser returns the parser of the pages of src under cfg.
+func newParser(src fs.FS, cfg Config, hl markdown.Highlighter, base link.Base) *parser {
+	p := &parser{src: src, md: markdown.New(hl), base: base, settings: cfg.settings(),
+		load: cfg.loadOptions(), meta: cfg.metaOptions(), gitlab: cfg.HeadingIDs == config.HeadingsGitLab, dirs: map[string]bool{},
+		alertsFromName: cfg.AlertsFrom == config.AlertsFromName}
+	return p
 }
 
 // page reads, parses and renders the body of one page, or takes it from
@@ -341,7 +396,7 @@ func (p *parser) page(e load.Entry) (*page.Page, []diag.Problem) {
 		pg, probs, _ := p.parse(e, data)
 		return pg, probs
 	}
-	k := cache.PageKey(p.baseURL, e.Path, e.URL, data)
+	k := cache.PageKey(p.settings, e.Path, e.URL, data)
 	if c, ok := p.cache.Get(k); ok && p.sameDirs(c.Dirs) {
 		p.cached.Add(1)
 		pg := c.Page
@@ -371,13 +426,19 @@ func (p *parser) sameDirs(dirs map[string]bool) bool {
 func (p *parser) parse(e load.Entry, data []byte) (*page.Page, []diag.Problem, map[string]bool) {
 	pg := &page.Page{Path: e.Path, URL: e.URL, IDs: map[string]bool{}}
 	dirs := map[string]bool{}
-	m := meta.Parse(e.Path, data)
+	m := meta.ParseWith(e.Path, data, p.meta)
 	pg.Meta = m.Meta
+	if p.alertsFromName {
+		claimFileName(pg)
+	}
+	pg.Disables = disables(m.Body, m.BodyLine)
+	body, shortcodes := hugo.Rewrite(e.Path, m.Body, m.BodyLine)
 	out := p.md.Render(markdown.Input{
-		Path:     e.Path,
-		Body:     m.Body,
-		BodyLine: m.BodyLine,
-		Rewrite:  func(dest string) string { return p.href(e, dest, dirs) },
+		Path:      e.Path,
+		Body:      body,
+		BodyLine:  m.BodyLine,
+		Rewrite:   func(dest string) string { return p.href(e, dest, dirs) },
+		GitLabIDs: p.gitlab,
 	})
 	pg.Body, pg.Headings, pg.IDs, pg.Refs, pg.Sections, pg.Code = out.HTML, out.Headings, out.IDs, out.Refs, out.Sections, out.Code
 	if bytes.HasPrefix(pg.Body, []byte("<h1")) {
@@ -391,7 +452,7 @@ func (p *parser) parse(e load.Entry, data []byte) (*page.Page, []diag.Problem, m
 	if pg.Meta.Title == "" {
 		pg.Meta.Title = titleFromPath(e.Path)
 	}
-	return pg, append(m.Problems, out.Problems...), dirs
+	return pg, append(append(slices.Clip(m.Problems), out.Problems...), shortcodes...), dirs
 }
 
 // href rewrites a relative link to the URL of the page or file it names,
@@ -409,7 +470,7 @@ func (p *parser) href(from load.Entry, dest string, dirs map[string]bool) string
 	var to string
 	switch {
 	case load.IsPage(t.Path):
-		to = page.URLOf(t.Path)
+		to = p.load.URLOf(t.Path)
 	case t.Path == "":
 		to = ""
 	case t.Dir || p.isDir(t.Path, dirs):

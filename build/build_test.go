@@ -403,14 +403,14 @@ func TestThemeOverride(t *testing.T) {
 
 func TestSourceCannotReplaceGeneratedFiles(t *testing.T) {
 	for _, c := range []struct{ file, want string }{
-		{"robots.txt", "the generated site and robots.txt both write robots.txt"},
-		{"groups/sev1.md", "the generated site and groups/sev1.md both write groups/sev1/index.html; rename or move groups/sev1.md"},
+		{"robots.txt", "robots.txt would be published as robots.txt, which the build generates"},
+		{"groups/sev1.md", "groups/sev1.md would be published as groups/sev1/index.html, which the build generates"},
 	} {
-		src := fixture.Tree(t, map[string]string{"a.md": "# A\n", c.file: "# mine\n"})
+		src := fixture.Tree(t, map[string]string{"a.md": "# A\n\n[robots](robots.txt)\n", c.file: "# mine\n"})
 		out := filepath.Join(t.TempDir(), "public")
-		_, err := build.Build(context.Background(), build.Config{Src: src, Out: out, Now: buildDate, NoCache: true})
-		if !errors.Is(err, build.ErrContent) || !strings.Contains(err.Error(), c.want) {
-			t.Errorf("%s: err = %v, want %q", c.file, err, c.want)
+		res, err := build.Build(context.Background(), build.Config{Src: src, Out: out, Now: buildDate, NoCache: true})
+		if !errors.Is(err, build.ErrContent) || !strings.Contains(problemList(res.Problems), c.want) {
+			t.Errorf("%s: err = %v, problems %s, want %q", c.file, err, problemList(res.Problems), c.want)
 		}
 		if _, err := os.Stat(out); err == nil {
 			t.Errorf("%s: output written despite the clash", c.file)

@@ -51,12 +51,14 @@ func UpdatePages(ctx context.Context, prev *Site, fsys fs.FS, cfg Config, hl mar
 	}
 	tree, loadProbs := prev.Tree, prev.loadProbs
 	if treeChanged(prev.Tree, fsys, dirty) {
-		tree, loadProbs, err = load.Walk(fsys)
+		tree, loadProbs, err = load.WalkWith(fsys, cfg.loadOptions())
 		if err != nil {
 			return nil, err
 		}
+		loadProbs = append(slices.Clip(cfg.configProblems()), loadProbs...)
 	}
-	site := &Site{Src: fsys, Tree: tree, Now: buildDate(cfg), loadProbs: loadProbs, base: base}
+	tree = updateHidden(tree, fsys, changed)
+	site := &Site{Src: fsys, Tree: tree, Now: buildDate(cfg), loadProbs: loadProbs, base: base, conf: cfg.siteConf()}
 	site.Pages = make([]*page.Page, len(tree.Pages))
 	site.pageProbs = make([][]diag.Problem, len(tree.Pages))
 	moved := movedDirs(prev.Tree.Dirs, tree.Dirs)
@@ -69,7 +71,7 @@ func UpdatePages(ctx context.Context, prev *Site, fsys fs.FS, cfg Config, hl mar
 		}
 		site.Pages[i], site.pageProbs[i] = prev.Pages[j], prev.pageProbs[j]
 	}
-	p := &parser{src: fsys, md: markdown.New(hl), base: base, dirs: make(map[string]bool, len(tree.Dirs))}
+	p := newParser(fsys, cfg, hl, base)
 	for _, d := range tree.Dirs {
 		p.dirs[d] = true
 	}
@@ -79,6 +81,7 @@ func UpdatePages(ctx context.Context, prev *Site, fsys fs.FS, cfg Config, hl mar
 	}); err != nil {
 		return nil, err
 	}
+	site.Tree, site.Pages, site.pageProbs = dropDrafts(site.Tree, site.Pages, site.pageProbs)
 	site.setTitle()
 	return site, nil
 }
@@ -103,6 +106,41 @@ func (s *Site) SourceErrors() []diag.Problem {
 	}
 	diag.Sort(out)
 	return out
+}
+
+// updateHidden returns t with its dot-files as they are after the paths
+// in changed changed: they are not part of the site, but a link to one is
+// told so.
+func updateHidden(t load.Tree, fsys fs.FS, changed []string) load.Tree {
+	hidden := t.Hidden
+	for _, c := range changed {
+		c = cleanRel(c)
+		h, ok := hiddenRoot(c)
+		if !ok {
+			continue
+		}
+		_, err := fs.Lstat(fsys, h)
+		i, listed := slices.BinarySearch(hidden, h)
+		switch {
+		case err == nil && !listed:
+			hidden = slices.Insert(slices.Clone(hidden), i, h)
+		case err != nil && listed:
+			hidden = slices.Delete(slices.Clone(hidden), i, i+1)
+		}
+	}
+	t.Hidden = hidden
+	return t
+}
+
+// hiddenRoot returns the dot-file or dot-folder that p is or is in.
+func hiddenRoot(p string) (string, bool) {
+	parts := strings.Split(p, "/")
+	for i, part := range parts {
+		if load.Skipped(part) {
+			return strings.Join(parts[:i+1], "/"), true
+		}
+	}
+	return "", false
 }
 
 // cleanRel cleans a slash path relative to the source root.

@@ -40,6 +40,7 @@ func newUpToDate(cfg Config, src fs.FS) *upToDate {
 	field(id)
 	field(cfg.BaseURL)
 	field(cfg.EditURL)
+	field(cfg.settings())
 	field(buildDate(cfg).Format(page.DateLayout)) // what the output shows of it
 	if err := hashTree(h, src); err != nil {
 		return nil

@@ -85,7 +85,7 @@ func (r recording) WriteFile(name string, data []byte) error {
 
 // RenderFiles writes every file of the site but its pages: the theme's
 // assets, the group pages, the 404 page, the search index, the hosting
-// files and the source tree's other files. The preview server keeps these
+// files and the source files the pages use. The preview server keeps these
 // in memory and renders pages on request.
 func RenderFiles(site *Site, r *render.Renderer, out Writer) error {
 	claims, ok := out.(*claims)
@@ -143,7 +143,7 @@ func RenderFiles(site *Site, r *render.Renderer, out Writer) error {
 			return err
 		}
 	}
-	for _, a := range site.Tree.Assets {
+	for _, a := range site.Files {
 		data, err := fs.ReadFile(site.Src, a)
 		if err != nil {
 			return fmt.Errorf("copy %s: %w", a, err)

@@ -111,3 +111,23 @@ func Owners(pages []*page.Page) map[string]*page.Page {
 	}
 	return m
 }
+
+// FromFileName returns the alert that the page at path claims by its file
+// name when a project sets alerts_from = "filename": a page under a folder
+// named "alerts", at any depth, is named after its alert
+// ("alerts/etcd/etcdMembersDown.md" → "etcdMembersDown"). Index pages
+// claim nothing.
+func FromFileName(path string) (string, bool) {
+	dir, file := "", path
+	if i := strings.LastIndexByte(path, '/'); i >= 0 {
+		dir, file = path[:i], path[i+1:]
+	}
+	if page.IsIndex(path) || !slices.Contains(strings.Split(dir, "/"), "alerts") {
+		return "", false
+	}
+	name := file[:len(file)-len(".md")]
+	if !strings.EqualFold(file[len(name):], ".md") || name == "" {
+		return "", false
+	}
+	return name, true
+}

@@ -133,3 +133,20 @@ func TestCheckRules(t *testing.T) {
 		}
 	}
 }
+
+func TestFromFileName(t *testing.T) {
+	for path, want := range map[string]string{
+		"alerts/etcd/etcdMembersDown.md":               "etcdMembersDown",
+		"alerts/KubeAPIDown.md":                        "KubeAPIDown",
+		"docs/alerts/cluster-monitoring/TargetDown.MD": "TargetDown",
+		"alerts/etcd/README.md":                        "",
+		"alerts/_index.md":                             "",
+		"runbooks/api-down.md":                         "",
+		"alertsx/Foo.md":                               "",
+	} {
+		got, ok := alerts.FromFileName(path)
+		if got != want || ok != (want != "") {
+			t.Errorf("FromFileName(%q) = %q, %v; want %q", path, got, ok, want)
+		}
+	}
+}

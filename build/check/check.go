@@ -21,6 +21,9 @@ type Input struct {
 	Dirs   []string     // every folder, "" for the root
 	Now    time.Time    // the build date, for review-overdue
 	Base   link.Base
+	// Unpublished tells why a file or folder that exists in the source
+	// tree is not part of the site; nil when every file is.
+	Unpublished func(path string) (why string, ok bool)
 }
 
 // Run checks the site and returns every problem found, unsorted.

@@ -104,6 +104,9 @@ func (ix *index) ref(p *page.Page, r page.Ref) (diag.Problem, bool) {
 	if ix.assets[t.Path] {
 		return diag.Problem{}, false
 	}
+	if p, ok := c.unpublished(); ok {
+		return p, ok
+	}
 	if real, ok := ix.lower(t.Path); ok {
 		kind := "file"
 		if ix.dirs[real] {
@@ -123,6 +126,9 @@ func (ix *index) ref(p *page.Page, r page.Ref) (diag.Problem, bool) {
 func (c refCheck) folder() (diag.Problem, bool) {
 	ix, t := c.ix, c.t
 	if !ix.dirs[t.Path] {
+		if p, ok := c.unpublished(); ok {
+			return p, ok
+		}
 		if real, ok := ix.lower(t.Path); ok && ix.dirs[real] {
 			return c.broken("case-mismatch", c.suggest(real, true), "the folder is %s: static hosting is case-sensitive", real)
 		}
@@ -144,6 +150,19 @@ func (c refCheck) folder() (diag.Problem, bool) {
 		return c.broken("folder-without-index", "", "%s has no index page (README.md, index.md or _index.md)", name)
 	}
 	return c.anchor(ip)
+}
+
+// unpublished reports a link to a file or folder that exists but is not
+// part of the site.
+func (c refCheck) unpublished() (diag.Problem, bool) {
+	if c.ix.in.Unpublished == nil {
+		return diag.Problem{}, false
+	}
+	why, ok := c.ix.in.Unpublished(c.t.Path)
+	if !ok {
+		return diag.Problem{}, false
+	}
+	return c.broken(c.rule(), "", "%s exists but is not part of the site: %s", c.t.Path, why)
 }
 
 // anchor checks the link's #fragment against the ids of the page it leads

@@ -32,11 +32,18 @@ type Summary struct {
 	Errors   int `json:"errors"`
 	Warnings int `json:"warnings"`
 	Files    int `json:"files"` // Markdown files checked
+	// Lowered counts the problems the project's configuration made
+	// warnings or silenced: [rules] levels and disable comments.
+	Lowered int `json:"lowered,omitempty"`
 }
 
 // String returns "N errors, M warnings in K files".
 func (s Summary) String() string {
-	return fmt.Sprintf("%s, %s in %s", plural(s.Errors, "error"), plural(s.Warnings, "warning"), plural(s.Files, "file"))
+	out := fmt.Sprintf("%s, %s in %s", plural(s.Errors, "error"), plural(s.Warnings, "warning"), plural(s.Files, "file"))
+	if s.Lowered > 0 {
+		out += fmt.Sprintf("; %d lowered by configuration", s.Lowered)
+	}
+	return out
 }
 
 func plural(n int, word string) string {
@@ -50,8 +57,13 @@ func plural(n int, word string) string {
 // the user named it: text and github output prefix it to each file so the
 // paths open from the working folder; JSON keeps paths relative to it.
 func Write(w io.Writer, f Format, root string, ps []Problem, files int) error {
-	e, wn := Count(ps)
-	sum := Summary{Errors: e, Warnings: wn, Files: files}
+	return WriteSummary(w, f, root, ps, Summary{Files: files})
+}
+
+// WriteSummary is Write with the summary's other counts in sum; errors
+// and warnings are counted from ps.
+func WriteSummary(w io.Writer, f Format, root string, ps []Problem, sum Summary) error {
+	sum.Errors, sum.Warnings = Count(ps)
 	switch f {
 	case JSON:
 		if ps == nil {

@@ -17,9 +17,34 @@ import (
 
 // Tree is what a source folder holds.
 type Tree struct {
-	Pages  []Entry  // Markdown files, sorted by path
-	Assets []string // other files to copy as they are, sorted
-	Dirs   []string // every folder, "" for the root, sorted
+	Pages    []Entry  // Markdown files, sorted by path
+	Assets   []string // other files, sorted
+	Dirs     []string // every folder, "" for the root, sorted
+	Excluded []string // files and folders left out by the exclude globs, sorted
+	Hidden   []string // dot-files and dot-folders, never part of the site, sorted
+	Drafts   []string // pages left out by draft: true (set after parse)
+}
+
+// Options are the project's settings that change what the walk finds.
+type Options struct {
+	// Exclude reports whether a file or folder (a slash path from the
+	// root) is left out; nil leaves nothing out.
+	Exclude func(path string) bool
+	// Skip names files of the tree that are never content, such as the
+	// project's runbooks.toml.
+	Skip []string
+	// LowerURLs makes page URLs lowercase, as Hugo's are.
+	LowerURLs bool
+}
+
+// URLOf returns the site path of the page built from the Markdown file at
+// path under these options.
+func (o Options) URLOf(path string) string {
+	u := page.URLOf(path)
+	if o.LowerURLs {
+		u = strings.ToLower(u)
+	}
+	return u
 }
 
 // Entry is a Markdown file and the site path of the page built from it.
@@ -43,6 +68,11 @@ func Skipped(name string) bool {
 // symlinks that lead out of the tree or to folders, are reported as
 // problems; only a failure to read a folder is an error.
 func Walk(fsys fs.FS) (Tree, []diag.Problem, error) {
+	return WalkWith(fsys, Options{})
+}
+
+// WalkWith is Walk with the project's settings.
+func WalkWith(fsys fs.FS, opt Options) (Tree, []diag.Problem, error) {
 	var t Tree
 	var probs []diag.Problem
 	err := fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
@@ -54,6 +84,16 @@ func Walk(fsys fs.FS) (Tree, []diag.Problem, error) {
 			return nil
 		}
 		if p != "." && Skipped(d.Name()) {
+			t.Hidden = append(t.Hidden, p)
+			if d.IsDir() {
+				return fs.SkipDir
+			}
+			return nil
+		}
+		if p != "." && (slices.Contains(opt.Skip, p) || opt.Exclude != nil && opt.Exclude(p)) {
+			if !slices.Contains(opt.Skip, p) {
+				t.Excluded = append(t.Excluded, p)
+			}
 			if d.IsDir() {
 				return fs.SkipDir
 			}
@@ -83,7 +123,7 @@ func Walk(fsys fs.FS) (Tree, []diag.Problem, error) {
 		case typ != 0:
 			// sockets, devices, pipes: not content
 		case IsPage(p):
-			t.Pages = append(t.Pages, Entry{Path: p, URL: page.URLOf(p)})
+			t.Pages = append(t.Pages, Entry{Path: p, URL: opt.URLOf(p)})
 		default:
 			t.Assets = append(t.Assets, p)
 		}
@@ -95,6 +135,8 @@ func Walk(fsys fs.FS) (Tree, []diag.Problem, error) {
 	slices.SortFunc(t.Pages, func(a, b Entry) int { return strings.Compare(a.Path, b.Path) })
 	slices.Sort(t.Assets)
 	slices.Sort(t.Dirs)
+	slices.Sort(t.Excluded)
+	slices.Sort(t.Hidden)
 	probs = append(probs, collisions(t)...)
 	return t, probs, nil
 }

@@ -32,6 +32,8 @@ type Input struct {
 	// Rewrite maps a relative link destination as written to its href on
 	// the site; nil leaves destinations as written.
 	Rewrite func(dest string) string
+	// GitLabIDs gives headings GitLab's ids rather than GitHub's.
+	GitLabIDs bool
 }
 
 // Output is what parsing and rendering one page found.
@@ -114,6 +116,7 @@ func (r *Renderer) Render(in Input) Output {
 // render is Render, also returning what the collector kept of the page.
 func (r *Renderer) render(in Input) (Output, *state) {
 	st := &state{in: in, lines: lineStarts(in.Body), ids: map[string]bool{}}
+	st.slugs.GitLab = in.GitLabIDs
 	ctx := parser.NewContext()
 	ctx.Set(stateKey, st)
 	doc := r.md.Parser().Parse(text.NewReader(in.Body), parser.WithContext(ctx))

@@ -35,6 +35,18 @@ type Result struct {
 // or past the limits in limits.go) gives an error problem and an empty
 // body.
 func Parse(path string, data []byte) Result {
+	return ParseWith(path, data, Options{})
+}
+
+// Options are the project's settings that change how metadata is read.
+type Options struct {
+	// Severity maps lowercase aliases ("p1") to SEV1, SEV2 or SEV3, besides
+	// Prometheus' critical, warning and info, which always work.
+	Severity map[string]string
+}
+
+// ParseWith is Parse with the project's settings.
+func ParseWith(path string, data []byte, opts Options) Result {
 	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
 	if bytes.IndexByte(data, '\r') >= 0 {
 		// CRLF and a lone CR both end a line, for YAML and CommonMark
@@ -55,7 +67,7 @@ func Parse(path string, data []byte) Result {
 		r.Body = nil
 		return r
 	}
-	p := parser{path: path, r: &r}
+	p := parser{path: path, r: &r, opts: opts}
 	fm, body, bodyLine, ok := splitFrontMatter(data)
 	if !ok {
 		p.errorf(1, 1, "front-matter", "front matter opened with --- is never closed")
@@ -97,6 +109,7 @@ type fieldSet [numFields]struct {
 type parser struct {
 	path string
 	r    *Result
+	opts Options
 }
 
 func (p *parser) errorf(line, col int, rule, format string, args ...any) {
@@ -135,6 +148,10 @@ func splitFrontMatter(data []byte) (fm, body []byte, bodyLine int, ok bool) {
 }
 
 var allowedSeverities = "SEV1, SEV2, SEV3"
+
+// prometheusSeverity are the severity labels of Prometheus alerting rules,
+// which mean the site's levels without any configuration.
+var prometheusSeverity = map[string]string{"critical": "SEV1", "warning": "SEV2", "info": "SEV3"}
 
 func (p *parser) frontMatter(fm []byte, set *fieldSet) {
 	const fmLine = 1 // the "---" line; YAML line 1 is file line 2
@@ -178,8 +195,20 @@ func (p *parser) frontMatter(fm []byte, set *fieldSet) {
 		case "type":
 			f = fType
 			if s, ok := p.scalar(k.Value, v, fmLine); ok {
+				if l := strings.ToLower(strings.TrimSpace(s)); !runbookType(l) && !strings.HasPrefix(l, "inc") && !strings.HasPrefix(l, "maint") {
+					// Hugo's layout type ("docs"): a documentation page.
+					continue
+				}
 				m.Type = p.kind(s, line, col)
 			}
+		case "draft":
+			if s, ok := p.scalar(k.Value, v, fmLine); ok {
+				m.Draft = strings.EqualFold(s, "true") || s == "yes"
+			}
+			continue
+		case "aliases":
+			m.Aliases, m.AliasesAt = p.list(k.Value, v, fmLine)
+			continue
 		case "owner":
 			f = fOwner
 			if s, ok := p.scalar(k.Value, v, fmLine); ok {
@@ -378,8 +407,24 @@ func (p *parser) severity(s string, line, col int) string {
 	case "SEV1", "SEV2", "SEV3":
 		return u
 	}
+	l := strings.ToLower(strings.TrimSpace(s))
+	if v, ok := p.opts.Severity[l]; ok {
+		return v
+	}
+	if v, ok := prometheusSeverity[l]; ok {
+		return v
+	}
 	p.errorf(line, col, "invalid-metadata", "unknown severity %q: use one of %s", s, allowedSeverities)
 	return ""
+}
+
+// runbookType reports whether a type names a kind of runbook.
+func runbookType(s string) bool {
+	switch page.Kind(strings.ToLower(strings.TrimSpace(s))) {
+	case page.Incident, page.Maintenance:
+		return true
+	}
+	return false
 }
 
 func (p *parser) kind(s string, line, col int) page.Kind {

@@ -56,6 +56,10 @@ type Meta struct {
 	Vars        []Var
 	Weight      int // orders the pages of a folder in the navigation: lightest first, 0 last
 
+	Draft     bool     // Hugo's draft: true: the page is left out of the site
+	Aliases   []string // Hugo's aliases: other URLs that lead to the page
+	AliasesAt []Pos    // where each of Aliases is written
+
 	// LastUpdatedLine is the file line that gives last_updated, 0 when
 	// none does.
 	LastUpdatedLine int
@@ -185,6 +189,15 @@ type Page struct {
 	Refs     []Ref
 	Sections []Section
 	Code     []CodeBlock
+	Disables []Disable // <!-- runbooks-disable-next-line --> comments
+}
+
+// Disable is a <!-- runbooks-disable-next-line rule ... --> comment: it
+// silences the problems of the rules it names (every rule when it names
+// none) on the line after it.
+type Disable struct {
+	Line, Col int
+	Rules     []string
 }
 
 // CodeBlock is a fenced or indented code block, with what the lint rules

@@ -51,7 +51,7 @@ func (p *preview) addr() string {
 func TestPathTraversal(t *testing.T) {
 	files := map[string]string{
 		"README.md":      "# Home\n",
-		"db/pool.md":     "# Pool\n",
+		"db/pool.md":     "# Pool\n\n![diagram](diagram.svg)\n",
 		"db/diagram.svg": "<svg xmlns=\"http://www.w3.org/2000/svg\"/>",
 	}
 	p := startPreview(t, files)

@@ -27,14 +27,29 @@ func Make(text string) string {
 	return b.String()
 }
 
+// MakeGitLab returns the id GitLab gives a heading's text, without
+// deduplication: GitHub's, with every run of hyphens made one
+// ("Retries + Fails" → "retries-fails", where GitHub has "retries--fails").
+func MakeGitLab(text string) string {
+	id := Make(text)
+	for strings.Contains(id, "--") {
+		id = strings.ReplaceAll(id, "--", "-")
+	}
+	return id
+}
+
 // Slugger hands out unique ids for the headings of one page, in page order.
-// The zero value is ready to use.
+// The zero value is ready to use and gives GitHub's ids.
 type Slugger struct {
-	seen map[string]int
+	GitLab bool // give GitLab's ids instead of GitHub's
+	seen   map[string]int
 }
 
 // Slug returns the unique id for a heading with the given text.
 func (s *Slugger) Slug(text string) string {
+	if s.GitLab {
+		return s.unique(MakeGitLab(text))
+	}
 	return s.unique(Make(text))
 }
 

@@ -45,3 +45,22 @@ func TestReserve(t *testing.T) {
 		t.Error("second Reserve of notes reported free")
 	}
 }
+
+func TestGitLab(t *testing.T) {
+	for in, want := range map[string]string{
+		"Retries + Fails":          "retries-fails",
+		"Step 01 - Do this":        "step-01-do-this",
+		"This -- is --- a test":    "this-is-a-test",
+		"Step 1: Verify the Issue": "step-1-verify-the-issue",
+		"snake_case stays":         "snake_case-stays",
+		"Ünïcödé letters":          "ünïcödé-letters",
+	} {
+		if got := MakeGitLab(in); got != want {
+			t.Errorf("MakeGitLab(%q) = %q, want %q", in, got, want)
+		}
+	}
+	s := Slugger{GitLab: true}
+	if a, b := s.Slug("A + B"), s.Slug("A - B"); a != "a-b" || b != "a-b-1" {
+		t.Errorf("repeats: %q, %q", a, b)
+	}
+}

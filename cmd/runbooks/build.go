@@ -15,11 +15,13 @@ func runBuild(ctx context.Context, e env, args []string) error {
   SOURCE_DATE_EPOCH=$(git log -1 --format=%ct) runbooks build   # reproducible build date`)
 	var cfg build.Config
 	fs.StringVar(&cfg.Src, "src", "runbooks", "source `folder` of Markdown runbooks")
+	fs.StringVar(&cfg.ConfigFile, "config", "", "project configuration `file` (default: runbooks.toml at the root of --src, if any; see runbooks help config)")
 	fs.StringVar(&cfg.Out, "out", "public", "output `folder`; replaced on success")
 	fs.StringVar(&cfg.BaseURL, "base-url", "", "absolute `URL` the site is served from, sub-path allowed (default: Netlify's URL or DEPLOY_PRIME_URL when set, else relative links)")
 	fs.StringVar(&cfg.Theme, "theme", "", "`folder` whose files override the default theme's")
 	fs.StringVar(&cfg.EditURL, "edit-url", "", "`URL` prefix for \"edit this page\" links, e.g. https://github.com/org/repo/edit/main/runbooks/")
 	fs.BoolVar(&cfg.NoCache, "no-cache", false, "do not read or write the persistent page and highlight caches")
+	verbose := fs.Bool("v", false, "list the source files that are not part of the site, and why")
 	format := fs.String("format", "", "problem output `format`: text, json or github (default text; github under GitHub Actions)")
 	if err := fs.parse(e, args); err != nil {
 		return err
@@ -31,12 +33,15 @@ func runBuild(ctx context.Context, e env, args []string) error {
 	if cfg.BaseURL == "" {
 		cfg.BaseURL = netlifyURL(e.getenv)
 	}
+	if cfg, err = build.Configure(cfg); err != nil {
+		return &exitError{exitUsage, err}
+	}
 	if cfg.Now, err = build.Today(e.getenv); err != nil {
 		return &exitError{exitUsage, err}
 	}
 	res, err := build.Build(ctx, cfg)
 	if len(res.Problems) > 0 || errors.Is(err, build.ErrContent) {
-		if werr := diag.Write(e.stderr, f, cfg.Src, res.Problems, res.Pages); werr != nil {
+		if werr := diag.WriteSummary(e.stderr, f, cfg.Src, res.Problems, diag.Summary{Files: res.Pages, Lowered: res.Lowered}); werr != nil {
 			return werr
 		}
 	}
@@ -49,6 +54,11 @@ func runBuild(ctx context.Context, e env, args []string) error {
 	if res.UpToDate {
 		fmt.Fprintf(e.stdout, "%s is up to date: %d pages, %d files; nothing changed since the last build\n", cfg.Out, res.Pages, res.Files)
 		return nil
+	}
+	if *verbose {
+		for _, l := range res.LeftOut {
+			fmt.Fprintf(e.stdout, "left out: %s\n", l)
+		}
 	}
 	hs := res.Highlight
 	into := cfg.Out

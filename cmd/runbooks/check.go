@@ -29,6 +29,7 @@ Exit 0: no errors; 1: errors (or warnings with --strict); 2: usage or I/O error.
   runbooks check --external               # also ask other sites (cached for a day)`)
 	var cfg build.Config
 	fs.StringVar(&cfg.Src, "src", "runbooks", "source `folder` of Markdown runbooks")
+	fs.StringVar(&cfg.ConfigFile, "config", "", "project configuration `file` (default: runbooks.toml at the root of --src, if any; see runbooks help config)")
 	fs.StringVar(&cfg.BaseURL, "base-url", "", "absolute `URL` the site is served from: absolute links and runbook_url values under it point at this site (default: Netlify's URL or DEPLOY_PRIME_URL when set)")
 	format := fs.String("format", "", "output `format`: text, json or github (default text; github under GitHub Actions)")
 	strict := fs.Bool("strict", false, "fail on warnings too")
@@ -49,6 +50,9 @@ Exit 0: no errors; 1: errors (or warnings with --strict); 2: usage or I/O error.
 	if cfg.BaseURL == "" {
 		cfg.BaseURL = netlifyURL(e.getenv)
 	}
+	if cfg, err = build.Configure(cfg); err != nil {
+		return &exitError{exitUsage, err}
+	}
 	if *rules != "" && cfg.BaseURL == "" {
 		return &exitError{exitUsage, errors.New("--alert-rules needs --base-url, to tell which runbook_url values point at this site")}
 	}
@@ -59,13 +63,14 @@ Exit 0: no errors; 1: errors (or warnings with --strict); 2: usage or I/O error.
 	if err != nil {
 		return &exitError{exitUsage, err}
 	}
-	probs, files := res.Problems, res.Pages
+	probs, files, lowered := res.Problems, res.Pages, res.Lowered
+	var extra []diag.Problem
 	if *rules != "" {
 		ps, n, err := checkAlertRules(cfg, res.Site, *rules)
 		if err != nil {
 			return &exitError{exitUsage, err}
 		}
-		probs, files = append(probs, ps...), files+n
+		extra, files = append(extra, ps...), files+n
 	}
 	if *ext {
 		opt := external.Options{CacheFile: *extCache, TTL: *extTTL, Timeout: *extTimeout, Deadline: *extDeadline, AllowPrivate: *extPrivate}
@@ -81,10 +86,12 @@ Exit 0: no errors; 1: errors (or warnings with --strict); 2: usage or I/O error.
 		if err != nil {
 			return &exitError{exitUsage, fmt.Errorf("--external: %w", err)}
 		}
-		probs = append(probs, ps...)
+		extra = append(extra, ps...)
 	}
+	extra, n := res.Site.Levels(extra)
+	probs, lowered = append(probs, extra...), lowered+n
 	diag.Sort(probs)
-	if err := diag.Write(e.stdout, f, cfg.Src, probs, files); err != nil {
+	if err := diag.WriteSummary(e.stdout, f, cfg.Src, probs, diag.Summary{Files: files, Lowered: lowered}); err != nil {
 		return err
 	}
 	errs, warns := diag.Count(probs)

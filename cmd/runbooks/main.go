@@ -133,13 +133,18 @@ Examples:
   runbooks check --format github      check for CI, with GitHub annotations
   runbooks serve                      preview on http://127.0.0.1:8080
 
-Run "runbooks <command> -h" for a command's flags.
+Run "runbooks <command> -h" for a command's flags, "runbooks help config"
+for the keys of runbooks.toml.
 `)
 }
 
 func runHelp(_ context.Context, e env, args []string) error {
 	if len(args) == 0 {
 		usage(e.stdout)
+		return nil
+	}
+	if args[0] == "config" {
+		configHelp(e.stdout)
 		return nil
 	}
 	for _, c := range commands() {

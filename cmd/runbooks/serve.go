@@ -19,6 +19,7 @@ func runServe(ctx context.Context, e env, args []string) error {
   runbooks serve --addr 0.0.0.0:8080 --allow-remote   # reachable from other machines`)
 	var opts serve.Options
 	fs.StringVar(&opts.Config.Src, "src", "runbooks", "source `folder` of Markdown runbooks")
+	fs.StringVar(&opts.Config.ConfigFile, "config", "", "project configuration `file` (default: runbooks.toml at the root of --src, if any; see runbooks help config)")
 	fs.StringVar(&opts.Addr, "addr", serve.DefaultAddr, "`host:port` to listen on")
 	fs.StringVar(&opts.Config.Theme, "theme", "", "`folder` whose files override the default theme's (watched too)")
 	fs.StringVar(&opts.Config.EditURL, "edit-url", "", "`URL` prefix for \"edit this page\" links")
@@ -38,6 +39,9 @@ func runServe(ctx context.Context, e env, args []string) error {
 	}
 	if e.getenv("SOURCE_DATE_EPOCH") != "" {
 		opts.Config.Now = now
+	}
+	if opts.Config, err = build.Configure(opts.Config); err != nil {
+		return &exitError{exitUsage, err}
 	}
 	opts.Stderr = e.stderr
 	opts.Ready = func(url string) {
