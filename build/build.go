@@ -200,6 +200,9 @@ func Check(ctx context.Context, cfg Config) (Result, error) {
 // openSource opens the source folder so that symlinks cannot lead out of it.
 func openSource(dir string) (fs.FS, error) {
 	fi, err := os.Stat(dir)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Errorf("no %s/ folder here; pass --src DIR (see runbooks help build)", filepath.ToSlash(filepath.Clean(dir)))
+	}
 	if err != nil {
 		return nil, fmt.Errorf("source folder: %w", err)
 	}

@@ -221,3 +221,55 @@ func TestDisableComments(t *testing.T) {
 		t.Errorf("lowered = %d, want 2", res.Lowered)
 	}
 }
+
+// TestLockFileRemoved: no .runbooks-prev-*.lock is left beside the output
+// when a build ends, whether it succeeded or failed.
+func TestLockFileRemoved(t *testing.T) {
+	for name, files := range map[string]map[string]string{
+		"success": {"README.md": "# Home\n"},
+		"failure": {"README.md": "# Home\n\n[x](missing.md)\n"},
+	} {
+		src := fixture.Tree(t, files)
+		parent := t.TempDir()
+		_, _ = build.Build(context.Background(), build.Config{Src: src, Out: filepath.Join(parent, "public"), Now: buildDate, NoCache: true})
+		locks, _ := filepath.Glob(filepath.Join(parent, ".runbooks-prev-*.lock"))
+		if len(locks) > 0 {
+			t.Errorf("%s: lock files left: %v", name, locks)
+		}
+	}
+}
+
+// TestAlertsFromFileNames: with alerts_from = "filename", pages under
+// alerts/ claim their names, and two claims that differ only by case are
+// one positioned error.
+func TestAlertsFromFileNames(t *testing.T) {
+	res := checkTree(t, map[string]string{
+		"runbooks.toml":               "alerts_from = \"filename\"\n",
+		"alerts/etcd/etcdNoLeader.md": "# etcdNoLeader\n",
+		"alerts/kube/KubeAPIDown.md":  "# KubeAPIDown\n",
+		"alerts/other/kubeapidown.md": "# kubeapidown\n",
+		"docs/KubeletDown.md":         "# not under alerts/\n",
+	})
+	var claimed []string
+	for _, p := range res.Site.Pages {
+		claimed = append(claimed, p.Meta.Alerts...)
+	}
+	if strings.Join(claimed, ",") != "etcdNoLeader,KubeAPIDown,kubeapidown" {
+		t.Errorf("claimed %v", claimed)
+	}
+	if len(res.Problems) != 1 || !hasProblem(res.Problems, "alerts/other/kubeapidown.md", 1, "duplicate-alert") {
+		t.Errorf("problems: %s", problemList(res.Problems))
+	}
+}
+
+// TestSuggestionsPassTheCheck: a suggestion keeps a fragment only when the
+// page it names has that heading.
+func TestSuggestionsPassTheCheck(t *testing.T) {
+	res := checkTree(t, map[string]string{
+		"README.md": "# Home\n\n[a](gide.md#zzzz-qqqq)\n",
+		"guide.md":  "# Guide\n\n## Install\n",
+	})
+	if len(res.Problems) != 1 || res.Problems[0].Suggestion != "guide.md" {
+		t.Errorf("problems: %s", problemList(res.Problems))
+	}
+}

@@ -198,10 +198,17 @@ func (c refCheck) suggest(found string, dir bool) string {
 	if dir {
 		to = c.ix.dirIndex[found]
 	}
-	if to != nil && !to.IDs[frag] {
-		if id := suggestID(frag, to); id != "" {
-			frag = id
+	if to == nil || strings.EqualFold(frag, "top") {
+		return s + "#" + frag
+	}
+	if !to.IDs[frag] {
+		id := suggestID(frag, to)
+		if id == "" {
+			// A suggestion is only made that passes the check: without
+			// the fragment, it still leads to the right page.
+			return s
 		}
+		frag = id
 	}
 	return s + "#" + frag
 }

@@ -33,7 +33,6 @@ var ruleIDs = []string{
 	"missing-metadata",
 	"missing-section",
 	"nested-fence",
-	"not-published",
 	"page-limit",
 	"published-html",
 	"review-overdue",
@@ -41,7 +40,6 @@ var ruleIDs = []string{
 	"symlink",
 	"theme",
 	"unclosed-fence",
-	"unknown-front-matter",
 	"unreadable",
 	"unused-disable",
 }

@@ -77,7 +77,7 @@ func TestCheckExitCodes(t *testing.T) {
 		{"error", []string{"check", "--src", broken}, 1, `api-down.md:20:5: error: broken link "db/pool.md#drain": no heading "drain" in db/pool.md [broken-anchor]`, ""},
 		{"warning", []string{"check", "--src", warned}, 0, "0 errors, 1 warning in 3 files", ""},
 		{"strict", []string{"check", "--strict", "--src", warned}, 1, "[unclosed-fence]", ""},
-		{"missing folder", []string{"check", "--src", filepath.Join(clean, "nope")}, 2, "", "source folder"},
+		{"missing folder", []string{"check", "--src", filepath.Join(clean, "nope")}, 2, "", "folder here; pass --src DIR (see runbooks help build)"},
 		{"bad flag", []string{"check", "--nope"}, 2, "", "flag provided but not defined"},
 		{"stray argument", []string{"check", "--src", clean, "extra"}, 2, "", `unexpected argument "extra"`},
 		{"bad format", []string{"check", "--src", clean, "--format", "xml"}, 2, "", `unknown format "xml"`},

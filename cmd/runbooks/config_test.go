@@ -41,3 +41,15 @@ func TestSummarySaysHowManyWereLowered(t *testing.T) {
 		t.Errorf("build: exit %d\n%s", code, errOut)
 	}
 }
+
+// TestMissingSourceNamesTheFlag: run where there is no runbooks/ folder,
+// the message says which flag to pass.
+func TestMissingSourceNamesTheFlag(t *testing.T) {
+	t.Chdir(t.TempDir())
+	for _, cmd := range []string{"check", "build"} {
+		code, _, errOut := runCheckCmd(t, nil, cmd)
+		if code != exitUsage || !strings.Contains(errOut, "no runbooks/ folder here; pass --src DIR (see runbooks help build)") {
+			t.Errorf("%s: exit %d, %q", cmd, code, errOut)
+		}
+	}
+}
