@@ -10,6 +10,7 @@ import (
 	"github.com/arcaapi/runbooks/build/alerts"
 	"github.com/arcaapi/runbooks/build/diag"
 	"github.com/arcaapi/runbooks/build/link"
+	"github.com/arcaapi/runbooks/build/offline"
 	"github.com/arcaapi/runbooks/build/page"
 	"github.com/arcaapi/runbooks/build/publish"
 	"github.com/arcaapi/runbooks/build/render"
@@ -166,7 +167,7 @@ func generatedNames() (files map[string]bool, dirs []string) {
 	files = map[string]bool{
 		"404.html": true, "robots.txt": true, "sitemap.xml": true,
 		publish.HeadersFile: true, publish.IndexFile: true,
-		alerts.RedirectsFile: true, alerts.MapFile: true,
+		alerts.RedirectsFile: true, alerts.MapFile: true, offline.WorkerName: true,
 	}
 	for g := range page.NumGroups {
 		files[render.GroupURL(g)+"index.html"] = true

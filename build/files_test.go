@@ -45,10 +45,13 @@ func TestPublishOnlyWhatPagesUse(t *testing.T) {
 			t.Errorf("%s is not published", in)
 		}
 	}
-	for _, gone := range []string{"Dockerfile", ".env", "OWNERS", "scripts/rotate.sh", "img/unused.png", "static/evil.js", "tools/index.html", "tools/helper.js", "sw.js"} {
+	for _, gone := range []string{"Dockerfile", ".env", "OWNERS", "scripts/rotate.sh", "img/unused.png", "static/evil.js", "tools/index.html", "tools/helper.js"} {
 		if exists(out, gone) {
 			t.Errorf("%s is published, though no page uses it", gone)
 		}
+	}
+	if exists(out, "sw.js") && strings.Contains(read(t, out, "sw.js"), "() => {}") {
+		t.Error("the source sw.js was published")
 	}
 	if exists(out, "_redirects") {
 		t.Error("the source _redirects was published")
@@ -120,7 +123,7 @@ func TestPublishHTMLOptIn(t *testing.T) {
 func TestGeneratedNamesCheckAgreesWithBuild(t *testing.T) {
 	claimers := []string{
 		"404.html", "_headers", "_redirects", "runbooks.json", "robots.txt", "sitemap.xml",
-		"search/index.js", "groups/sev1/index.html", "alerts/index.json", "assets/favicon.svg", "n",
+		"search/index.js", "groups/sev1/index.html", "alerts/index.json", "assets/favicon.svg", "sw.js", "n",
 	}
 	files := map[string]string{
 		"runbooks.toml":  "publish_html = [\".\"]\n",
