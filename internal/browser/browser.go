@@ -28,7 +28,7 @@ const RequireEnv = "RUNBOOKS_REQUIRE_BROWSER"
 var candidates = []string{"/usr/bin/chromium", "chromium", "chromium-browser", "google-chrome"}
 
 // errNotFound reports that no candidate is installed.
-var errNotFound = errors.New("Chromium not found (no /usr/bin/chromium, no chromium, chromium-browser or google-chrome on PATH); install Debian's chromium package")
+var errNotFound = errors.New("chromium not found (no /usr/bin/chromium, no chromium, chromium-browser or google-chrome on PATH); install Debian's chromium package")
 
 // Path returns the path of the Chromium to drive, or an error saying where
 // it was looked for.
