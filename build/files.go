@@ -168,6 +168,7 @@ func generatedNames() (files map[string]bool, dirs []string) {
 		"404.html": true, "robots.txt": true, "sitemap.xml": true,
 		publish.HeadersFile: true, publish.IndexFile: true,
 		alerts.RedirectsFile: true, alerts.MapFile: true, offline.WorkerName: true,
+		render.NavFile: true,
 	}
 	for g := range page.NumGroups {
 		files[render.GroupURL(g)+"index.html"] = true

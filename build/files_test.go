@@ -123,7 +123,7 @@ func TestPublishHTMLOptIn(t *testing.T) {
 func TestGeneratedNamesCheckAgreesWithBuild(t *testing.T) {
 	claimers := []string{
 		"404.html", "_headers", "_redirects", "runbooks.json", "robots.txt", "sitemap.xml",
-		"search/index.js", "groups/sev1/index.html", "alerts/index.json", "assets/favicon.svg", "sw.js", "n",
+		"search/index.js", "groups/sev1/index.html", "alerts/index.json", "assets/favicon.svg", "sw.js", "nav.json", "n",
 	}
 	files := map[string]string{
 		"runbooks.toml":  "publish_html = [\".\"]\n",
