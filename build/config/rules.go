@@ -18,7 +18,9 @@ var ruleIDs = []string{
 	"broken-image",
 	"broken-link",
 	"case-mismatch",
+	"command-syntax",
 	"config",
+	"destructive-unset-var",
 	"duplicate-alert",
 	"duplicate-url",
 	"empty-link",
@@ -26,27 +28,35 @@ var ruleIDs = []string{
 	"folder-without-index",
 	"front-matter",
 	"generated-name",
+	"hidden-characters",
 	"invalid-alert-rules",
 	"invalid-metadata",
 	"invalid-utf8",
 	"link-escapes-root",
+	"manifest-missing-kind",
+	"mermaid-diagram",
 	"missing-metadata",
 	"missing-section",
 	"nested-fence",
 	"page-limit",
+	"page-too-complex",
+	"pipe-to-shell",
 	"published-html",
+	"raw-html-removed",
 	"review-overdue",
 	"shortcode",
+	"sudo-redirect",
 	"symlink",
 	"theme",
 	"unclosed-fence",
+	"undefined-var",
 	"unreadable",
 	"unused-disable",
 }
 
 // Unlowerable are the rules whose problems stop a page or the site from
 // being built at all; runbooks.toml cannot make them warnings.
-var unlowerable = []string{"config", "duplicate-url", "generated-name", "invalid-utf8", "page-limit", "unreadable"}
+var unlowerable = []string{"config", "duplicate-url", "generated-name", "invalid-utf8", "page-limit", "page-too-complex", "unreadable"}
 
 // KnownRule reports whether id names a rule.
 func KnownRule(id string) bool {
