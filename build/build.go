@@ -286,7 +286,7 @@ func parse(ctx context.Context, src fs.FS, cfg Config, hl markdown.Highlighter, 
 	site.Pages = make([]*page.Page, len(tree.Pages))
 	perPage := make([][]diag.Problem, len(tree.Pages))
 	if err := parallel(ctx, len(tree.Pages), func(i int) {
-		site.Pages[i], perPage[i] = p.page(tree.Pages[i])
+		site.Pages[i], perPage[i] = p.page(ctx, tree.Pages[i])
 	}); err != nil {
 		return nil, err
 	}
@@ -356,6 +356,9 @@ loop:
 	}
 	close(next)
 	wg.Wait()
+	if err == nil {
+		err = ctx.Err() // f may have cut the last items short
+	}
 	return err
 }
 
@@ -384,7 +387,7 @@ func newParser(src fs.FS, cfg Config, hl markdown.Highlighter, base link.Base) *
 
 // page reads, parses and renders the body of one page, or takes it from
 // the cache when its source and the folders its links name are unchanged.
-func (p *parser) page(e load.Entry) (*page.Page, []diag.Problem) {
+func (p *parser) page(ctx context.Context, e load.Entry) (*page.Page, []diag.Problem) {
 	data, err := fs.ReadFile(p.src, e.Path)
 	if err != nil {
 		var pe *fs.PathError
@@ -396,7 +399,7 @@ func (p *parser) page(e load.Entry) (*page.Page, []diag.Problem) {
 		return pg, []diag.Problem{diag.Errorf(e.Path, 1, 1, "unreadable", "cannot read: %v", err)}
 	}
 	if p.cache == nil {
-		pg, probs, _ := p.parse(e, data)
+		pg, probs, _ := p.parse(ctx, e, data)
 		return pg, probs
 	}
 	k := cache.PageKey(p.settings, e.Path, e.URL, data)
@@ -408,7 +411,10 @@ func (p *parser) page(e load.Entry) (*page.Page, []diag.Problem) {
 		}
 		return &pg, c.Problems
 	}
-	pg, probs, dirs := p.parse(e, data)
+	pg, probs, dirs := p.parse(ctx, e, data)
+	if ctx.Err() != nil {
+		return pg, probs // cut short: not for the cache
+	}
 	p.cache.Put(k, &cache.Entry{Page: *pg, Problems: probs, Dirs: dirs})
 	return pg, probs
 }
@@ -425,8 +431,9 @@ func (p *parser) sameDirs(dirs map[string]bool) bool {
 }
 
 // parse parses one page's source. It also returns the paths its links
-// asked "is this a folder?" about, with the answers.
-func (p *parser) parse(e load.Entry, data []byte) (*page.Page, []diag.Problem, map[string]bool) {
+// asked "is this a folder?" about, with the answers. When ctx is done it
+// stops early, and what it returns is to be thrown away.
+func (p *parser) parse(ctx context.Context, e load.Entry, data []byte) (*page.Page, []diag.Problem, map[string]bool) {
 	pg := &page.Page{Path: e.Path, URL: e.URL, IDs: map[string]bool{}}
 	dirs := map[string]bool{}
 	m := meta.ParseWith(e.Path, data, p.meta)
@@ -436,7 +443,7 @@ func (p *parser) parse(e load.Entry, data []byte) (*page.Page, []diag.Problem, m
 	}
 	pg.Disables = disables(m.Body, m.BodyLine)
 	body, shortcodes := hugo.Rewrite(e.Path, m.Body, m.BodyLine)
-	out := p.md.Render(markdown.Input{
+	out, _ := p.md.RenderContext(ctx, markdown.Input{
 		Path:      e.Path,
 		Body:      body,
 		BodyLine:  m.BodyLine,

@@ -1144,6 +1144,65 @@ func TestBinary(t *testing.T) {
 		})
 	})
 
+	t.Run("interrupted during slow highlighting", func(t *testing.T) {
+		// Each page holds 40 YAML blocks that take chroma about 1.5 s
+		// each, just under the per-block limit: a minute a page. Ctrl-C
+		// and SIGTERM must not wait for the pages being worked on.
+		tmp := t.TempDir()
+		src, site := filepath.Join(tmp, "src"), filepath.Join(tmp, "site")
+		files := map[string]string{"README.md": "# Home\n"}
+		for p := range 4 {
+			var b strings.Builder
+			fmt.Fprintf(&b, "# Slow %d\n\n", p)
+			for i := range 40 {
+				fmt.Fprintf(&b, "```yaml\n# block %d of page %d\n%s```\n\n", i, p, strings.Repeat(strings.Repeat("[", 800)+"\n", 40))
+			}
+			files[fmt.Sprintf("slow-%d.md", p)] = b.String()
+		}
+		fixture.Write(t, src, files)
+		for _, c := range []struct {
+			name string
+			sig  os.Signal
+			argv []string
+		}{
+			{"build, SIGTERM", syscall.SIGTERM, []string{"build", "--src", src, "--out", filepath.Join(site, "public"), "--no-cache"}},
+			{"serve, Ctrl-C", os.Interrupt, []string{"serve", "--src", src, "--addr", "127.0.0.1:0", "--no-cache"}},
+		} {
+			// Without the context reaching the lexer, the command ends
+			// when its pages do, a minute or more after the signal.
+			const patience = 20 * time.Second
+			ctx, cancel := context.WithCancel(t.Context())
+			cmd := command(ctx, tmp, append([]string{bin}, c.argv...)...)
+			var out bytes.Buffer
+			cmd.Stdout, cmd.Stderr = &out, &out
+			if err := cmd.Start(); err != nil {
+				t.Fatal(err)
+			}
+			time.Sleep(2 * time.Second) // into the first blocks
+			_ = cmd.Process.Signal(c.sig)
+			ended := make(chan error, 1)
+			go func() { ended <- cmd.Wait() }()
+			var err error
+			select {
+			case err = <-ended:
+			case <-time.After(patience):
+				cancel()
+				<-ended
+				t.Fatalf("%s: still running %v after the signal", c.name, patience)
+			}
+			cancel()
+			var ee *exec.ExitError
+			switch {
+			case c.argv[0] == "serve" && err == nil: // a preview server ends with 0 on Ctrl-C
+			case !errors.As(err, &ee) || ee.ExitCode() != 130 || !strings.Contains(out.String(), "interrupted"):
+				t.Errorf("%s: %v, output %q; want exit 130 and \"interrupted\"", c.name, err, out.String())
+			}
+		}
+		if entries, err := os.ReadDir(site); err == nil && len(entries) > 0 {
+			t.Errorf("the interrupted build left %v in %s", entries, site)
+		}
+	})
+
 	t.Run("deterministic with SOURCE_DATE_EPOCH", func(t *testing.T) {
 		tmp := t.TempDir()
 		src := filepath.Join(tmp, "src")

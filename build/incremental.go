@@ -77,7 +77,7 @@ func UpdatePages(ctx context.Context, prev *Site, fsys fs.FS, cfg Config, hl mar
 	}
 	if err := parallel(ctx, len(todo), func(k int) {
 		i := todo[k]
-		site.Pages[i], site.pageProbs[i] = p.page(tree.Pages[i])
+		site.Pages[i], site.pageProbs[i] = p.page(ctx, tree.Pages[i])
 	}); err != nil {
 		return nil, err
 	}

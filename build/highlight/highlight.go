@@ -7,6 +7,7 @@ package highlight
 import (
 	"bytes"
 	"container/list"
+	"context"
 	"fmt"
 	"html"
 	"strings"
@@ -164,6 +165,13 @@ func (h *Highlighter) MemUsed() int {
 // <pre>) and whether a lexer for lang was found. For an unknown or missing
 // language it returns the escaped plain text.
 func (h *Highlighter) Highlight(lang string, code []byte) (string, bool) {
+	return h.HighlightContext(context.Background(), lang, code)
+}
+
+// HighlightContext is Highlight that stops lexing when ctx is done, as on
+// Ctrl-C or SIGTERM: the block is then returned as plain text and not kept,
+// so that a later build highlights it afresh.
+func (h *Highlighter) HighlightContext(ctx context.Context, lang string, code []byte) (string, bool) {
 	lang = strings.ToLower(lang)
 	lexer := h.lexer(lang)
 	if lexer == nil || !highlightable(code) || h.tooLate() {
@@ -185,15 +193,22 @@ func (h *Highlighter) Highlight(lang string, code []byte) (string, bool) {
 	h.mu.Unlock()
 	e.once.Do(func() {
 		s, stored := store.Get(k)
+		lexed := false
 		if !stored {
-			var lexed bool
-			s, lexed = h.format(lexer, code)
+			s, lexed = h.format(ctx, lexer, code)
 			if lexed {
 				store.Put(k, s) // a block that ran out of time is tried again next build
 			}
 		}
 		e.html = s
 		h.mu.Lock()
+		if !stored && !lexed && ctx.Err() != nil {
+			if h.blocks[k] == e { // cut short: forget it
+				delete(h.blocks, k)
+			}
+			h.mu.Unlock()
+			return
+		}
 		h.keep(e)
 		if stored {
 			h.stats.FromStore++
@@ -264,7 +279,7 @@ func (h *Highlighter) lexer(lang string) chroma.Lexer {
 
 // format highlights code, or returns it as escaped plain text, and false,
 // when lexing fails or takes longer than MaxLexTime.
-func (h *Highlighter) format(lexer chroma.Lexer, code []byte) (out string, ok bool) {
+func (h *Highlighter) format(ctx context.Context, lexer chroma.Lexer, code []byte) (out string, ok bool) {
 	src := string(code)
 	defer func() {
 		// chroma's lexers panic on some input ("unknown state"); the
@@ -274,13 +289,13 @@ func (h *Highlighter) format(lexer chroma.Lexer, code []byte) (out string, ok bo
 		}
 	}()
 	late := false
-	it, err := chroma.Coalesce(deadlineLexer{lexer, time.Now().Add(h.lexTime), &late}).Tokenise(nil, src)
+	it, err := chroma.Coalesce(deadlineLexer{lexer, time.Now().Add(h.lexTime), ctx.Done(), &late}).Tokenise(nil, src)
 	if err != nil {
 		return html.EscapeString(src), false
 	}
 	var b strings.Builder
 	if err := h.formatter.Format(&b, h.style, it); err != nil || late {
-		if late {
+		if late && ctx.Err() == nil {
 			h.mu.Lock()
 			h.late++
 			h.stats.Late++
@@ -291,13 +306,14 @@ func (h *Highlighter) format(lexer chroma.Lexer, code []byte) (out string, ok bo
 	return b.String(), true
 }
 
-// deadlineLexer ends a lexer's tokens at a deadline and records that it
-// did. It wraps the lexer inside chroma.Coalesce, which would otherwise
+// deadlineLexer ends a lexer's tokens at a deadline, or when done is
+// closed, and records that it did. It wraps the lexer inside chroma.Coalesce, which would otherwise
 // pull a whole run of same-type tokens, and all the backtracking behind
 // them, in one call.
 type deadlineLexer struct {
 	chroma.Lexer
 	deadline time.Time
+	done     <-chan struct{} // the build's context's: Ctrl-C ends the block at once
 	late     *bool
 }
 
@@ -310,6 +326,12 @@ func (d deadlineLexer) Tokenise(opts *chroma.TokeniseOptions, text string) (chro
 		if time.Now().After(d.deadline) {
 			*d.late = true
 			return chroma.EOF
+		}
+		select {
+		case <-d.done:
+			*d.late = true
+			return chroma.EOF
+		default:
 		}
 		return it()
 	}, nil

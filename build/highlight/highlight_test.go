@@ -1,7 +1,9 @@
 package highlight
 
 import (
+	"context"
 	"fmt"
+	"html"
 	"strings"
 	"sync"
 	"testing"
@@ -142,5 +144,26 @@ func TestStoreKeyedByFormatterOptions(t *testing.T) {
 func TestSettingsNameTheLexerLoop(t *testing.T) {
 	if want := fmt.Sprintf("lexer loop %d", lexer.LoopVersion); !strings.Contains(Settings(), want) {
 		t.Errorf("Settings() = %q, does not name %q", Settings(), want)
+	}
+}
+
+// TestHighlightContextCanceled checks that a block cut short by a canceled
+// context comes back as plain text and is not kept: the next build
+// highlights it.
+func TestHighlightContextCanceled(t *testing.T) {
+	h := New(nil)
+	code := []byte("kubectl get pods -n arca | grep -v Running\n")
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	got, _ := h.HighlightContext(ctx, "bash", code)
+	if got != html.EscapeString(string(code)) {
+		t.Errorf("canceled: %q, want the plain text", got)
+	}
+	got, _ = h.Highlight("bash", code)
+	if !strings.Contains(got, `<span class=`) {
+		t.Errorf("after a canceled build: %q, want it highlighted", got)
+	}
+	if s := h.Stats(); s.Late != 0 || s.Lexed != 1 {
+		t.Errorf("stats %+v: want one block lexed and none late", s)
 	}
 }

@@ -1,6 +1,7 @@
 package markdown
 
 import (
+	"context"
 	"fmt"
 	"strings"
 	"testing"
@@ -34,7 +35,7 @@ func TestManyLinksOnOneLineAreLinear(t *testing.T) {
 				line.WriteString(l)
 			}
 			body := "# T\n\n" + line.String() + "\n"
-			out, st := New(nil).render(Input{Path: "x.md", Body: []byte(body), BodyLine: 1})
+			out, st, _ := New(nil).render(context.Background(), Input{Path: "x.md", Body: []byte(body), BodyLine: 1})
 			if len(out.Refs) != n {
 				t.Fatalf("%d links found, want %d", len(out.Refs), n)
 			}

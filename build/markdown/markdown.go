@@ -6,11 +6,13 @@ package markdown
 
 import (
 	"bytes"
+	"context"
 	"sync"
 
 	"github.com/arcaapi/runbooks/build/diag"
 	"github.com/arcaapi/runbooks/build/page"
 	"github.com/yuin/goldmark"
+	"github.com/yuin/goldmark/ast"
 	"github.com/yuin/goldmark/extension"
 	"github.com/yuin/goldmark/parser"
 	"github.com/yuin/goldmark/renderer"
@@ -85,6 +87,8 @@ func New(h Highlighter) *Renderer {
 		),
 		goldmark.WithParserOptions(
 			parser.WithAttribute(), // explicit heading ids: ## Notes {#notes}
+			// Before every other inline parser: it ends a canceled parse.
+			parser.WithInlineParsers(util.Prioritized(stopParser{}, 1)),
 			// Lower priorities run first: the collector sees callouts
 			// and sanitized HTML, and mermaid blocks as code blocks.
 			parser.WithASTTransformers(
@@ -109,17 +113,35 @@ func New(h Highlighter) *Renderer {
 
 // Render parses in.Body and renders it to HTML.
 func (r *Renderer) Render(in Input) Output {
-	out, _ := r.render(in)
+	out, _, _ := r.render(context.Background(), in)
 	return out
 }
 
-// render is Render, also returning what the collector kept of the page.
-func (r *Renderer) render(in Input) (Output, *state) {
+// RenderContext is Render that stops early when ctx is done, inside a long
+// paragraph or code block too, and then returns ctx's error and no page.
+func (r *Renderer) RenderContext(ctx context.Context, in Input) (Output, error) {
+	out, _, err := r.render(ctx, in)
+	return out, err
+}
+
+// render is RenderContext, also returning what the collector kept of the
+// page.
+func (r *Renderer) render(ctx context.Context, in Input) (Output, *state, error) {
 	st := &state{in: in, lines: lineStarts(in.Body), ids: map[string]bool{}}
 	st.slugs.GitLab = in.GitLabIDs
-	ctx := parser.NewContext()
-	ctx.Set(stateKey, st)
-	doc := r.md.Parser().Parse(text.NewReader(in.Body), parser.WithContext(ctx))
+	pc := parser.NewContext()
+	pc.Set(stateKey, st)
+	done := ctx.Done()
+	if done != nil {
+		pc.Set(cancelKey, &canceller{done: done})
+	}
+	doc := r.md.Parser().Parse(text.NewReader(in.Body), parser.WithContext(pc))
+	if err := ctx.Err(); err != nil {
+		return Output{}, nil, err
+	}
+	if d, ok := doc.(*ast.Document); ok && done != nil {
+		d.AddMeta(contextMeta, ctx)
+	}
 	buf, _ := r.bufs.Get().(*output)
 	if buf == nil {
 		buf = new(output)
@@ -128,7 +150,9 @@ func (r *Renderer) render(in Input) (Output, *state) {
 		buf.Reset()
 		r.bufs.Put(buf)
 	}()
-	if err := r.md.Renderer().Render(buf, in.Body, doc); err != nil {
+	if err := r.md.Renderer().Render(buf, in.Body, doc); ctx.Err() != nil {
+		return Output{}, nil, ctx.Err()
+	} else if err != nil {
 		// Rendering into a bytes.Buffer fails only on a renderer bug; keep
 		// what was written rather than lose the page.
 		buf.WriteString("<p>render error</p>")
@@ -144,7 +168,7 @@ func (r *Renderer) render(in Input) (Output, *state) {
 		Sections: st.sections,
 		Code:     st.code,
 		Problems: st.problems,
-	}, st
+	}, st, nil
 }
 
 // lineStarts returns the offset of the start of each line of src.

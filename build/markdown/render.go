@@ -1,6 +1,7 @@
 package markdown
 
 import (
+	"context"
 	"html"
 
 	"github.com/yuin/goldmark/ast"
@@ -56,7 +57,9 @@ func (r *nodeRenderer) fenced(w util.BufWriter, src []byte, node ast.Node, enter
 	if n.Info != nil {
 		lang = infoLang(n.Info.Segment.Value(src))
 	}
-	r.code(w, lang, n.Lines().Value(src), isMarkedDestructive(n))
+	if err := r.code(w, contextOf(n), lang, n.Lines().Value(src), isMarkedDestructive(n)); err != nil {
+		return ast.WalkStop, err
+	}
 	return ast.WalkSkipChildren, nil
 }
 
@@ -64,12 +67,24 @@ func (r *nodeRenderer) indented(w util.BufWriter, src []byte, node ast.Node, ent
 	if !entering {
 		return ast.WalkContinue, nil
 	}
-	r.code(w, "", node.Lines().Value(src), isMarkedDestructive(node))
+	if err := r.code(w, contextOf(node), "", node.Lines().Value(src), isMarkedDestructive(node)); err != nil {
+		return ast.WalkStop, err
+	}
 	return ast.WalkSkipChildren, nil
 }
 
-func (r *nodeRenderer) code(w util.BufWriter, lang string, code []byte, destructive bool) {
-	body, _ := r.h.Highlight(lang, code)
+// code renders a code block, highlighted unless ctx (nil for none) is
+// done; then it returns ctx's error, and the rendering stops.
+func (r *nodeRenderer) code(w util.BufWriter, ctx context.Context, lang string, code []byte, destructive bool) error {
+	var body string
+	if ch, ok := r.h.(ContextHighlighter); ok && ctx != nil {
+		body, _ = ch.HighlightContext(ctx, lang, code)
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+	} else {
+		body, _ = r.h.Highlight(lang, code)
+	}
 	w.WriteString(`<div class="code`)
 	if destructive {
 		w.WriteString(` destructive`)
@@ -89,4 +104,5 @@ func (r *nodeRenderer) code(w util.BufWriter, lang string, code []byte, destruct
 	w.WriteString(">")
 	w.WriteString(body)
 	w.WriteString("</code></pre>\n</div>\n")
+	return nil
 }

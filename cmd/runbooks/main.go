@@ -21,6 +21,8 @@ const (
 	exitOK      = 0
 	exitContent = 1 // the content has errors
 	exitUsage   = 2 // usage or I/O error
+	// exitInterrupted is the shell's code for a command ended by Ctrl-C.
+	exitInterrupted = 130
 )
 
 // exitError carries an exit code out of a subcommand.
@@ -59,6 +61,13 @@ func commands() []command {
 func main() {
 	tuneGC(os.Getenv)
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	// The first Ctrl-C or SIGTERM asks the command to stop; after it the
+	// signals have their default effect again, so a second one ends the
+	// process at once.
+	go func() {
+		<-ctx.Done()
+		stop()
+	}()
 	code := run(ctx, env{stdout: os.Stdout, stderr: os.Stderr, getenv: os.Getenv}, os.Args[1:])
 	stop()
 	os.Exit(code)
@@ -101,6 +110,9 @@ func run(ctx context.Context, e env, args []string) int {
 			return exitOK
 		case errors.Is(err, errHelp):
 			return exitOK
+		case errors.Is(err, context.Canceled) && ctx.Err() != nil:
+			fmt.Fprintf(e.stderr, "runbooks %s: interrupted; nothing was written\n", name)
+			return exitInterrupted
 		case errors.As(err, &ee):
 			if ee.err != nil && ee.err.Error() != "" {
 				fmt.Fprintf(e.stderr, "runbooks %s: %s\n", name, diag.Escape(ee.err.Error()))
