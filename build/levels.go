@@ -6,6 +6,7 @@ import (
 
 	"github.com/arcaapi/runbooks/build/config"
 	"github.com/arcaapi/runbooks/build/diag"
+	"github.com/arcaapi/runbooks/build/fence"
 	"github.com/arcaapi/runbooks/build/page"
 )
 
@@ -100,17 +101,9 @@ func disables(body []byte, bodyLine int) []page.Disable {
 		return nil
 	}
 	var out []page.Disable
-	fence := ""
+	var code fence.Lines
 	for i, l := range strings.Split(string(body), "\n") {
-		t := strings.TrimLeft(l, " ")
-		if fence != "" {
-			if strings.HasPrefix(t, fence) && strings.TrimSpace(strings.TrimLeft(t, fence[:1])) == "" {
-				fence = ""
-			}
-			continue
-		}
-		if f := fenceOpen(t); f != "" && len(l)-len(t) < 4 {
-			fence = f
+		if code.Code([]byte(l)) {
 			continue
 		}
 		m := disableComment.FindStringSubmatch(l)
@@ -124,18 +117,6 @@ func disables(body []byte, bodyLine int) []page.Disable {
 		out = append(out, d)
 	}
 	return out
-}
-
-// fenceOpen returns the fence a line opens (``` or ~~~, as long as
-// written), or "".
-func fenceOpen(t string) string {
-	for _, c := range []string{"`", "~"} {
-		n := len(t) - len(strings.TrimLeft(t, c))
-		if n >= 3 {
-			return strings.Repeat(c, n)
-		}
-	}
-	return ""
 }
 
 // Levels applies the configured rule levels to problems found outside the

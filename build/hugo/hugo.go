@@ -12,6 +12,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/arcaapi/runbooks/build/diag"
+	"github.com/arcaapi/runbooks/build/fence"
 )
 
 // shortcode matches a Hugo shortcode, {{< name args >}} or {{% name args %}},
@@ -33,20 +34,12 @@ func Rewrite(path string, body []byte, bodyLine int) ([]byte, []diag.Problem) {
 	}
 	out := bytes.Clone(body)
 	var probs []diag.Problem
-	fence := ""
+	var code fence.Lines
 	off := 0
 	for i, line := range bytes.SplitAfter(body, []byte("\n")) {
 		start := off
 		off += len(line)
-		t := strings.TrimLeft(string(line), " ")
-		if fence != "" {
-			if strings.HasPrefix(t, fence) && strings.TrimSpace(strings.TrimLeft(t, fence[:1])) == "" {
-				fence = ""
-			}
-			continue
-		}
-		if f := fenceOpen(t); f != "" && len(line)-len(t) < 4 {
-			fence = f
+		if code.Code(line) {
 			continue
 		}
 		if !bytes.Contains(line, []byte("{{")) {
@@ -102,16 +95,4 @@ func refTarget(path, args string) (string, bool) {
 		}
 	}
 	return strings.ReplaceAll(target, " ", "%20"), true
-}
-
-// fenceOpen returns the fence a line opens (``` or ~~~, as long as
-// written), or "".
-func fenceOpen(t string) string {
-	for _, c := range []string{"`", "~"} {
-		n := len(t) - len(strings.TrimLeft(t, c))
-		if n >= 3 {
-			return strings.Repeat(c, n)
-		}
-	}
-	return ""
 }

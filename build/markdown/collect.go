@@ -7,6 +7,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/arcaapi/runbooks/build/diag"
+	"github.com/arcaapi/runbooks/build/fence"
 	"github.com/arcaapi/runbooks/build/page"
 	"github.com/arcaapi/runbooks/build/slug"
 	"github.com/yuin/goldmark/ast"
@@ -316,7 +317,7 @@ func (s *state) fenced(n *ast.FencedCodeBlock, src []byte) {
 	fenceLine := src[open:lineEnd(src, open)]
 	// The fence follows the indent and any container markers ("> ", "- ").
 	indent := max(bytes.IndexAny(fenceLine, "`~"), 0)
-	fence := fenceRun(fenceLine[indent:])
+	opener := fence.Run(fenceLine[indent:])
 	line, col := s.pos(open + indent)
 	cb := page.CodeBlock{Lang: lang, Line: line, Col: col, Fenced: true, Attrs: attrs}
 	// Closed: the line after the content is a closing fence.
@@ -329,13 +330,13 @@ func (s *state) fenced(n *ast.FencedCodeBlock, src []byte) {
 	}
 	if after < len(src) {
 		next := bytes.TrimLeft(bytes.TrimSpace(src[after:lineEnd(src, after)]), "> ")
-		cb.Closed = len(fence) > 0 && bytes.HasPrefix(next, fence) && len(bytes.Trim(next, string(fence[:1]))) == 0
+		cb.Closed = len(opener) > 0 && bytes.HasPrefix(next, opener) && len(bytes.Trim(next, string(opener[:1]))) == 0
 	}
 	code := n.Lines().Value(src)
 	for i := 0; i < n.Lines().Len(); i++ {
 		seg := n.Lines().At(i)
 		l := bytes.TrimSpace(seg.Value(src))
-		if r := fenceRun(l); len(fence) > 0 && len(r) >= len(fence) && r[0] == fence[0] && len(r) < len(l) && isLetter(l[len(r)]) {
+		if r := fence.Run(l); len(opener) > 0 && len(r) >= len(opener) && r[0] == opener[0] && len(r) < len(l) && isLetter(l[len(r)]) {
 			cb.InnerFences = append(cb.InnerFences, s.lineOf(seg.Start))
 		}
 	}
@@ -386,21 +387,6 @@ func (s *state) indented(n *ast.CodeBlock, src []byte) {
 
 func isLetter(c byte) bool { return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' }
 
-// fenceRun returns the run of ` or ~ that starts l.
-func fenceRun(l []byte) []byte {
-	if len(l) == 0 || (l[0] != '`' && l[0] != '~') {
-		return nil
-	}
-	i := 0
-	for i < len(l) && l[i] == l[0] {
-		i++
-	}
-	if i < 3 {
-		return nil
-	}
-	return l[:i]
-}
-
 func lineStart(src []byte, off int) int {
 	return bytes.LastIndexByte(src[:off], '\n') + 1
 }
@@ -430,7 +416,7 @@ func blockOffsetGuess(n ast.Node, src []byte) int {
 			for off := l.At(l.Len() - 1).Stop; off < len(src); {
 				e := lineEnd(src, off)
 				// a list marker or "> " may come before the fence
-				if fenceRun(bytes.TrimLeft(src[off:e], " \t>-*+.)0123456789")) != nil {
+				if fence.Run(bytes.TrimLeft(src[off:e], " \t>-*+.)0123456789")) != nil {
 					if !skip {
 						return off
 					}

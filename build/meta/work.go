@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/arcaapi/runbooks/build/fence"
 )
 
 // MaxParseWork is how many steps the Markdown parser may need for a page's
@@ -45,20 +47,20 @@ type delim struct {
 // they stay within it.
 func (p *parser) checkWork(body []byte, bodyLine int) bool {
 	var w work
-	fence := []byte(nil) // the fence of the code block the line is in
-	opened := false      // a "[" earlier in the paragraph may open a link
+	open := []byte(nil) // the fence of the code block the line is in
+	opened := false     // a "[" earlier in the paragraph may open a link
 	for off, n := 0, 0; off < len(body); n++ {
 		line, next := lineAt(body, off)
 		off = next
 		trimmed := bytes.TrimLeft(containerless(line), " \t-*+")
-		if fence != nil {
-			if r := fenceRun(trimmed); len(r) >= len(fence) && r[0] == fence[0] && len(bytes.TrimSpace(trimmed[len(r):])) == 0 {
-				fence = nil
+		if open != nil {
+			if fence.Closes(open, trimmed) {
+				open = nil
 			}
 			continue
 		}
-		if r := fenceRun(trimmed); r != nil {
-			fence = r
+		if r := fence.Run(trimmed); r != nil {
+			open = r
 			if !w.pair() {
 				return p.tooComplex(w)
 			}
@@ -271,19 +273,4 @@ func consumption(o, cl *delim) int {
 		return 2
 	}
 	return 1
-}
-
-// fenceRun returns the run of three or more "`" or "~" that opens l, or nil.
-func fenceRun(l []byte) []byte {
-	if len(l) == 0 || (l[0] != '`' && l[0] != '~') {
-		return nil
-	}
-	i := 0
-	for i < len(l) && l[i] == l[0] {
-		i++
-	}
-	if i < 3 {
-		return nil
-	}
-	return l[:i]
 }
