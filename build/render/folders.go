@@ -15,7 +15,8 @@ import (
 // Pages without a severity group (plain documentation, mostly) are listed
 // in the navigation by folder, as the tree has them: one collapsible group
 // per folder, titled by the folder's index page, its pages ordered by
-// weight and title. Only the current page's folder is listed with its
+// weight and title, the folders in the tree's order with the subfolders of
+// a folder ordered by their index pages' weight and title. Only the current page's folder is listed with its
 // links; the others show their title and size, and the theme's script
 // fills them in from one shared file, NavFile, when the reader opens one.
 // So a page's navigation stays the same size however many folders and
@@ -78,7 +79,8 @@ func (r *Renderer) groupFolders() {
 		}
 		f.pages = append(f.pages, p)
 	}
-	slices.SortFunc(r.folders, func(a, b *folder) int { return cmp.Compare(a.dir, b.dir) })
+	order := newFolderOrder(r.site.Pages)
+	slices.SortFunc(r.folders, func(a, b *folder) int { return order.compare(a.dir, b.dir) })
 	r.folderOf = make(map[*page.Page]int, len(r.groups[page.Other]))
 	r.folderPos = make(map[*page.Page]int, len(r.groups[page.Other]))
 	for i, f := range r.folders {
@@ -90,20 +92,7 @@ func (r *Renderer) groupFolders() {
 		default:
 			f.title = path.Base(f.dir)
 		}
-		// By weight, lightest first and unweighted last; then in the
-		// group's order, by title.
-		slices.SortStableFunc(f.pages, func(a, b *page.Page) int {
-			wa, wb := a.Meta.Weight, b.Meta.Weight
-			switch {
-			case wa == wb:
-				return 0
-			case wa == 0:
-				return 1
-			case wb == 0:
-				return -1
-			}
-			return cmp.Compare(wa, wb)
-		})
+		// f.pages are in the group's order: by weight, then title.
 		if f.index != nil {
 			r.folderOf[f.index] = i
 			r.folderPos[f.index] = -1
@@ -284,4 +273,80 @@ func (r *Renderer) navHref(from string) string {
 		return ""
 	}
 	return r.site.Base.Href(from, NavFile)
+}
+
+// byWeight orders two weights as Hugo does: lightest first, and 0 (no
+// weight) after every other weight, negative ones included.
+func byWeight(a, b int) int {
+	switch {
+	case a == b:
+		return 0
+	case a == 0:
+		return 1
+	case b == 0:
+		return -1
+	}
+	return cmp.Compare(a, b)
+}
+
+// folderOrder orders the folders of the navigation as a tree: a folder
+// comes before its subfolders, and the subfolders of one folder are
+// ordered by the weight of their index pages, then by title (the index
+// page's, else the folder's name), as Hugo orders sections.
+type folderOrder struct {
+	index map[string]*page.Page // folder → its index page, of any group
+}
+
+func newFolderOrder(pages []*page.Page) folderOrder {
+	o := folderOrder{index: map[string]*page.Page{}}
+	for _, p := range pages {
+		if dir := path.Dir(p.Path); dir != "." && page.IsIndex(p.Path) {
+			if _, ok := o.index[dir]; !ok {
+				o.index[dir] = p
+			}
+		}
+	}
+	return o
+}
+
+// compare orders the folders a and b ("db", "db/legacy"; "" for the top
+// level, which comes first).
+func (o folderOrder) compare(a, b string) int {
+	if a == b {
+		return 0
+	}
+	as, bs := strings.Split(a, "/"), strings.Split(b, "/")
+	if a == "" {
+		return -1
+	}
+	if b == "" {
+		return 1
+	}
+	for i := 0; ; i++ {
+		switch {
+		case i == len(as):
+			return -1 // a holds b
+		case i == len(bs):
+			return 1
+		case as[i] != bs[i]:
+			pa, pb := strings.Join(as[:i+1], "/"), strings.Join(bs[:i+1], "/")
+			wa, ta := o.key(pa)
+			wb, tb := o.key(pb)
+			return cmp.Or(byWeight(wa, wb), cmp.Compare(ta, tb), cmp.Compare(pa, pb))
+		}
+	}
+}
+
+// key returns the weight and the lowercased title that order the folder
+// dir among its siblings: the title it has in the navigation, which is its
+// index page's when that page is listed in the folder.
+func (o folderOrder) key(dir string) (int, string) {
+	p := o.index[dir]
+	switch {
+	case p == nil:
+		return 0, strings.ToLower(path.Base(dir))
+	case p.Meta.Group() != page.Other || p.Meta.Title == "":
+		return p.Meta.Weight, strings.ToLower(path.Base(dir))
+	}
+	return p.Meta.Weight, strings.ToLower(p.Meta.Title)
 }

@@ -102,7 +102,7 @@ func New(theme *Theme, site Site) *Renderer {
 	}
 	for g := range r.groups {
 		slices.SortFunc(r.groups[g], func(a, b *page.Page) int {
-			return cmp.Or(cmp.Compare(lower[a], lower[b]), cmp.Compare(a.Path, b.Path))
+			return cmp.Or(byWeight(a.Meta.Weight, b.Meta.Weight), cmp.Compare(lower[a], lower[b]), cmp.Compare(a.Path, b.Path))
 		})
 		for i, p := range r.groups[g] {
 			r.pos[p] = i
