@@ -10,6 +10,7 @@ import (
 	"context"
 	"fmt"
 	"html"
+	"runtime"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -33,7 +34,11 @@ const (
 // MaxLexTime bounds the time spent lexing one block, after which it is
 // shown as plain text. The size limits keep ordinary code well inside it,
 // but some of chroma's lexers backtrack on hostile input of any size: 16 KB
-// of "[" takes the YAML lexer over a minute.
+// of "[" takes the YAML lexer over a minute. It is CPU time of the thread
+// doing the lexing where the system can tell it (Linux), so that a busy
+// machine, which gives the thread less of each second, does not turn
+// highlighted blocks into plain ones and the output stays the same; wall
+// time elsewhere.
 const MaxLexTime = 2 * time.Second
 
 // MaxLateBlocks is how many blocks may run out of lexing time before the
@@ -289,7 +294,9 @@ func (h *Highlighter) format(ctx context.Context, lexer chroma.Lexer, code []byt
 		}
 	}()
 	late := false
-	it, err := chroma.Coalesce(deadlineLexer{lexer, time.Now().Add(h.lexTime), ctx.Done(), &late}).Tokenise(nil, src)
+	runtime.LockOSThread() // the thread's CPU time is this block's
+	defer runtime.UnlockOSThread()
+	it, err := chroma.Coalesce(&deadlineLexer{Lexer: lexer, clock: startClock(), limit: h.lexTime, done: ctx.Done(), late: &late}).Tokenise(nil, src)
 	if err != nil {
 		return html.EscapeString(src), false
 	}
@@ -306,24 +313,25 @@ func (h *Highlighter) format(ctx context.Context, lexer chroma.Lexer, code []byt
 	return b.String(), true
 }
 
-// deadlineLexer ends a lexer's tokens at a deadline, or when done is
-// closed, and records that it did. It wraps the lexer inside chroma.Coalesce, which would otherwise
-// pull a whole run of same-type tokens, and all the backtracking behind
-// them, in one call.
+// deadlineLexer ends a lexer's tokens once it has taken its time limit,
+// or when done is closed, and records that it did. It wraps the lexer
+// inside chroma.Coalesce, which would otherwise pull a whole run of
+// same-type tokens, and all the backtracking behind them, in one call.
 type deadlineLexer struct {
 	chroma.Lexer
-	deadline time.Time
-	done     <-chan struct{} // the build's context's: Ctrl-C ends the block at once
-	late     *bool
+	clock blockClock
+	limit time.Duration
+	done  <-chan struct{} // the build's context's: Ctrl-C ends the block at once
+	late  *bool
 }
 
-func (d deadlineLexer) Tokenise(opts *chroma.TokeniseOptions, text string) (chroma.Iterator, error) {
+func (d *deadlineLexer) Tokenise(opts *chroma.TokeniseOptions, text string) (chroma.Iterator, error) {
 	it, err := d.Lexer.Tokenise(opts, text)
 	if err != nil {
 		return nil, err
 	}
 	return func() chroma.Token {
-		if time.Now().After(d.deadline) {
+		if d.clock.over(d.limit) {
 			*d.late = true
 			return chroma.EOF
 		}
@@ -335,6 +343,34 @@ func (d deadlineLexer) Tokenise(opts *chroma.TokeniseOptions, text string) (chro
 		}
 		return it()
 	}, nil
+}
+
+// blockClock measures the time spent on one block: the thread's CPU time
+// where it can be read, else wall time.
+type blockClock struct {
+	cpu   bool
+	start time.Duration // thread CPU time at the start
+	wall  time.Time
+}
+
+func startClock() blockClock {
+	t, ok := threadTime()
+	return blockClock{cpu: ok, start: t, wall: time.Now()}
+}
+
+// over reports whether the block has taken more than limit. A thread's
+// CPU time never exceeds the wall time, so the CPU clock, which costs a
+// system call, is read only once the cheap wall clock is past the limit.
+func (c blockClock) over(limit time.Duration) bool {
+	if time.Since(c.wall) <= limit {
+		return false
+	}
+	if c.cpu {
+		if t, ok := threadTime(); ok {
+			return t-c.start > limit
+		}
+	}
+	return true
 }
 
 // Plain "highlights" code as escaped plain text. It is for runs that need

@@ -127,3 +127,45 @@ func TestMemoryBounded(t *testing.T) {
 		t.Errorf("the oldest block was not highlighted again: %+v", st)
 	}
 }
+
+// TestBusyMachineSameOutput highlights a block whose lexer is often off
+// the processor, as on a busy machine: it takes several times the lexing
+// limit in wall time but little CPU time, and is highlighted all the same,
+// as on a quiet machine. With a wall-clock limit the output depended on
+// the machine's load.
+func TestBusyMachineSameOutput(t *testing.T) {
+	if _, ok := threadTime(); !ok {
+		t.Skip("the thread's CPU time cannot be read on this system; the limit is wall time")
+	}
+	code := []byte("a: [b, c]\nd: {e: f}\n# note\ng: 'h'\n")
+	want, _ := New(nil).Highlight("yaml", code)
+	h := New(nil)
+	h.lexTime = 20 * time.Millisecond
+	h.lexers["yaml"] = descheduled{h.lexer("yaml"), time.Millisecond}
+	start := time.Now()
+	got, _ := h.Highlight("yaml", code)
+	if wall := time.Since(start); wall <= h.lexTime {
+		t.Fatalf("the block took %v, not more than the limit %v: nothing measured", wall, h.lexTime)
+	}
+	if got != want || h.Stats().Late != 0 {
+		t.Errorf("%d late; got %q\nwant %q", h.Stats().Late, got, want)
+	}
+}
+
+// descheduled is a lexer that is off the processor for a while before each
+// token.
+type descheduled struct {
+	chroma.Lexer
+	off time.Duration
+}
+
+func (d descheduled) Tokenise(opts *chroma.TokeniseOptions, text string) (chroma.Iterator, error) {
+	it, err := d.Lexer.Tokenise(opts, text)
+	if err != nil {
+		return nil, err
+	}
+	return func() chroma.Token {
+		time.Sleep(d.off)
+		return it()
+	}, nil
+}
