@@ -28,7 +28,6 @@ import (
 
 	"github.com/arcaapi/runbooks/build"
 	"github.com/arcaapi/runbooks/build/alertrules"
-	"github.com/arcaapi/runbooks/build/highlight"
 	"github.com/arcaapi/runbooks/build/page"
 	"github.com/arcaapi/runbooks/build/scaffold"
 	"go.yaml.in/yaml/v3"
@@ -751,10 +750,11 @@ func scaffolded(t *testing.T, kind page.Kind) *page.Page {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s, err := build.Parse(context.Background(), tree, build.Config{Now: checkDate}, highlight.Plain{})
+	res, err := build.CheckFS(context.Background(), tree, build.Config{Now: checkDate})
 	if err != nil {
-		t.Fatalf("parse the scaffolded runbook: %v", err)
+		t.Fatalf("check the scaffolded runbook: %v", err)
 	}
+	s := res.Site
 	for _, p := range s.Problems {
 		if p.File == name {
 			t.Errorf("%s/%s (template %s): %s", contentDir, scaffold.TemplatePage, kind, p)

@@ -120,7 +120,7 @@ func BenchmarkRender(b *testing.B) {
 		b.Fatal(err)
 	}
 	for b.Loop() {
-		if err := build.Render(context.Background(), site, cfg, false, discard{}); err != nil {
+		if err := build.Render(context.Background(), site, cfg, discard{}); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -149,7 +149,7 @@ func BenchmarkWrite(b *testing.B) {
 		b.Fatal(err)
 	}
 	c := &collect{files: map[string][]byte{}}
-	if err := build.Render(context.Background(), site, cfg, false, c); err != nil {
+	if err := build.Render(context.Background(), site, cfg, c); err != nil {
 		b.Fatal(err)
 	}
 	write := func(out string) {

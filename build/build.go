@@ -1,11 +1,10 @@
 // Package build implements the build pipeline that turns a runbook tree into
 // a static site: load → parse → check → render → write. One driver runs the
 // stages; `check` is the pipeline without the write, and `serve` is the
-// same pipeline writing to memory.
+// same pipeline writing to memory (see Session).
 package build
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -13,39 +12,30 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
-	"slices"
 	"strconv"
-	"strings"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/arcaapi/runbooks/build/cache"
-	"github.com/arcaapi/runbooks/build/check"
 	"github.com/arcaapi/runbooks/build/config"
 	"github.com/arcaapi/runbooks/build/diag"
+	"github.com/arcaapi/runbooks/build/external"
 	"github.com/arcaapi/runbooks/build/highlight"
-	"github.com/arcaapi/runbooks/build/hugo"
 	"github.com/arcaapi/runbooks/build/link"
-	"github.com/arcaapi/runbooks/build/load"
-	"github.com/arcaapi/runbooks/build/markdown"
-	"github.com/arcaapi/runbooks/build/meta"
 	"github.com/arcaapi/runbooks/build/output"
-	"github.com/arcaapi/runbooks/build/page"
-	"github.com/arcaapi/runbooks/build/publish"
-	"github.com/arcaapi/runbooks/theme"
 )
 
-// Config is a build's settings: one flat struct.
+// Config is a build's settings: one flat struct, filled from the
+// command's flags and, by Configure, from runbooks.toml.
 type Config struct {
 	Src      string    // source folder
 	Out      string    // output folder
-	BaseURL  string    // absolute URL the site is served from, or "" for relative links
+	BaseURL  string    // absolute URL the site is served from, or "" for relative links; parsed once, when the stages start
 	Theme    string    // folder whose files override the default theme, or ""
 	EditURL  string    // prefix of "edit this page" links, or ""
 	Now      time.Time // the build date; zero means today
-	NoCache  bool      // do not use the persistent highlight cache
-	CacheDir string    // folder of the persistent highlight cache; "" for the user cache folder
+	NoCache  bool      // do not use the persistent caches
+	CacheDir string    // folder of the persistent caches; "" for the user cache folder
 
 	// NoOffline leaves out the service worker that keeps the built site
 	// readable offline after a first visit (written by default).
@@ -53,6 +43,10 @@ type Config struct {
 	// TickExpiry is the age after which a checklist tick is offered for
 	// reset as belonging to an earlier incident; zero means 24 hours.
 	TickExpiry time.Duration
+
+	// Checks that only Check runs.
+	AlertRules string            // Prometheus rule file or folder whose runbook_url values must lead to runbooks, or ""
+	External   *external.Options // check http(s) links over the network with these options; nil for no
 
 	// From runbooks.toml (see Configure and docs/config.md).
 	ConfigFile  string                  // the runbooks.toml read; "" for the one at the root of Src
@@ -74,24 +68,18 @@ type Config struct {
 type Result struct {
 	Problems  []diag.Problem // sorted by file and line
 	Pages     int
-	Files     int  // files written
+	Files     int  // files written by Build; files read by Check (pages and rule files)
 	Cached    int  // pages taken from the page cache, not parsed
 	Unchanged bool // the output folder already held the site and was left as it was
 	UpToDate  bool // nothing changed since the last build into the folder, so nothing was rendered
 	Highlight highlight.Stats
 	Lowered   int      // problems lowered or silenced by the configuration
 	LeftOut   []string // source files and folders that are not part of the site, with why (build -v)
-	Site      *Site    // the parsed site, from Check: for the checks a command adds
+	Site      *Site    // the parsed and checked site, from Check: for tests and tools that read its pages
 }
 
 // Errors returns the number of error-severity problems.
 func (r Result) Errors() int { e, _ := diag.Count(r.Problems); return e }
-
-// Writer receives the files of the built site: an output folder on disk,
-// or memory for the preview server.
-type Writer interface {
-	WriteFile(name string, data []byte) error
-}
 
 // ErrContent is returned, wrapped, when the content has errors and nothing
 // was written.
@@ -110,31 +98,19 @@ func Today(getenv func(string) string) (time.Time, error) {
 	return time.Now().UTC(), nil
 }
 
-// buildDate returns cfg.Now, or now when it is zero.
-func buildDate(cfg Config) time.Time {
-	if cfg.Now.IsZero() {
-		return time.Now().UTC()
-	}
-	return cfg.Now
-}
-
-// Build builds cfg.Src into cfg.Out. When the content has errors it writes
-// nothing, leaves cfg.Out as it was, and returns the problems with an error
-// wrapping ErrContent.
+// Build builds cfg.Src into cfg.Out: load, parse, check, render, write.
+// When the content has errors it writes nothing, leaves cfg.Out as it
+// was, and returns the problems with an error wrapping ErrContent.
 func Build(ctx context.Context, cfg Config) (Result, error) {
 	if err := output.Safe(cfg.Out, cfg.Src); err != nil {
 		return Result{}, err
 	}
-	src, err := openSource(cfg.Src)
+	set, err := prepare(cfg)
 	if err != nil {
 		return Result{}, err
 	}
-	if cfg, err = Configure(cfg); err != nil {
-		return Result{}, err
-	}
-	cfg.Now = buildDate(cfg) // one date for the inputs' hash and the pages
-	fresh := newUpToDate(cfg, src)
-	if res, ok := fresh.result(cfg.Out); ok {
+	last := newUpToDate(set)
+	if res, ok := last.result(cfg.Out); ok {
 		return res, nil
 	}
 	// The output folder is prepared while the pages are parsed.
@@ -142,31 +118,50 @@ func Build(ctx context.Context, cfg Config) (Result, error) {
 	if err != nil {
 		return Result{}, err
 	}
-	hl, store := NewHighlighter(cfg)
-	pages := openPageCache(cfg)
-	site, err := parse(ctx, src, cfg, hl, pages)
+	res, err := set.build(ctx, dir, last)
 	if err != nil {
 		dir.Abort()
+	}
+	return res, err
+}
+
+// build runs the stages of Build into the prepared output folder, and
+// swaps it in.
+func (set settings) build(ctx context.Context, dir *output.Dir, last *upToDate) (Result, error) {
+	hl, blocks := newHighlighter(set.Config)
+	pages := openPageCache(set.Config)
+
+	tree, err := set.load()
+	if err != nil {
 		return Result{}, err
 	}
+	site, err := set.parse(ctx, tree, hl, pages)
+	if err != nil {
+		return Result{}, err
+	}
+	site.Problems, site.Lowered = set.check(site)
 	res := Result{Problems: site.Problems, Pages: len(site.Pages), Cached: site.cached, Lowered: site.Lowered, LeftOut: site.LeftOut()}
 	if res.Errors() > 0 {
-		dir.Abort()
 		return res, fmt.Errorf("%w: nothing was written", ErrContent)
 	}
+	theme, err := loadTheme(set.Theme)
+	if err != nil {
+		return res, err
+	}
 	w := &countingWriter{w: dir}
-	if err := Render(ctx, site, cfg, false, w); err != nil {
-		dir.Abort()
+	if err := set.render(ctx, site, theme, w); err != nil {
 		return res, err
 	}
 	res.Files, res.Highlight = w.n, hl.Stats()
-	// The caches are an optimisation; failing to save them is not a build
-	// failure. Pages with a block that ran out of time are not kept.
+
+	// write: swap the output in. The caches are an optimisation; failing
+	// to save them is not a build failure. Pages with a block that ran out
+	// of time are not kept.
 	keep := res.Highlight.Late == 0
 	// The stamp is taken before another build can change the folder.
 	settled := func() {
 		if keep {
-			fresh.record(cfg.Out, res)
+			last.record(set.Out, res)
 		}
 	}
 	if err := dir.Commit(settled); err != nil {
@@ -176,29 +171,110 @@ func Build(ctx context.Context, cfg Config) (Result, error) {
 	if keep {
 		_ = pages.Save()
 	}
-	_ = store.Save()
+	_ = blocks.Save()
 	return res, nil
 }
 
-// Check runs every stage but the write. It does not highlight code: no
-// check looks at the colours, and lexing is most of a build's work.
+// Check runs the pipeline without render and write: load, parse, check,
+// and the checks only Check runs (cfg.AlertRules, cfg.External). It does
+// not highlight code: no check looks at the colours, and lexing is most
+// of a build's work.
 func Check(ctx context.Context, cfg Config) (Result, error) {
 	src, err := openSource(cfg.Src)
 	if err != nil {
 		return Result{}, err
 	}
-	if cfg, err = Configure(cfg); err != nil {
-		return Result{}, err
-	}
-	site, err := Parse(ctx, src, cfg, highlight.Plain{})
+	return CheckFS(ctx, src, cfg)
+}
+
+// CheckFS is Check of the source tree src (an os.Root's, or an
+// fstest.MapFS in tests) rather than of the folder cfg.Src, which then
+// only names the files of the problems and where runbooks.toml is.
+func CheckFS(ctx context.Context, src fs.FS, cfg Config) (Result, error) {
+	set, err := prepareFS(cfg, src)
 	if err != nil {
 		return Result{}, err
 	}
-	return Result{Problems: site.Problems, Pages: len(site.Pages), Lowered: site.Lowered, Site: site}, nil
+	tree, err := set.load()
+	if err != nil {
+		return Result{}, err
+	}
+	site, err := set.parse(ctx, tree, highlight.Plain{}, nil)
+	if err != nil {
+		return Result{}, err
+	}
+	probs, lowered := set.check(site)
+	files := len(site.Pages)
+	var extra []diag.Problem
+	if set.AlertRules != "" {
+		ps, n, err := set.checkAlertRules(site)
+		if err != nil {
+			return Result{}, err
+		}
+		extra, files = append(extra, ps...), files+n
+	}
+	if set.External != nil {
+		ps, err := external.Check(ctx, external.Links(site.Pages), *set.External)
+		if err != nil {
+			return Result{}, fmt.Errorf("--external: %w", err)
+		}
+		extra = append(extra, ps...)
+	}
+	extra, n := levels(extra, set.Rules, nil)
+	probs, lowered = append(probs, extra...), lowered+n
+	diag.Sort(probs)
+	site.Problems, site.Lowered = probs, lowered
+	return Result{Problems: probs, Pages: len(site.Pages), Files: files, Lowered: lowered, Site: site}, nil
+}
+
+// settings are a Config made ready for the stages: configured from
+// runbooks.toml, the source opened, the base URL parsed, the build date
+// fixed.
+type settings struct {
+	Config
+	src  fs.FS
+	base link.Base
+}
+
+// prepare configures cfg and makes the settings every stage reads.
+func prepare(cfg Config) (settings, error) {
+	src, err := openSource(cfg.Src)
+	if err != nil {
+		return settings{}, err
+	}
+	return prepareFS(cfg, src)
+}
+
+// prepareFS is prepare with the source tree already open.
+func prepareFS(cfg Config, src fs.FS) (settings, error) {
+	cfg, err := Configure(cfg)
+	if err != nil {
+		return settings{}, err
+	}
+	base, err := link.NewBase(cfg.BaseURL)
+	if err != nil {
+		return settings{}, fmt.Errorf("--base-url: %w", err)
+	}
+	if cfg.AlertRules != "" && base.URL == "" {
+		return settings{}, errors.New("--alert-rules needs --base-url, to tell which runbook_url values point at this site")
+	}
+	if cfg.Now.IsZero() {
+		cfg.Now = time.Now().UTC() // one date for the inputs' hash and the pages
+	}
+	return settings{Config: cfg, src: src, base: base}, nil
 }
 
 // openSource opens the source folder so that symlinks cannot lead out of it.
 func openSource(dir string) (fs.FS, error) {
+	root, err := openRoot(dir)
+	if err != nil {
+		return nil, err
+	}
+	return root.FS(), nil
+}
+
+// openRoot opens the source folder as an os.Root.
+func openRoot(dir string) (*os.Root, error) {
 	fi, err := os.Stat(dir)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, fmt.Errorf("no %s/ folder here; pass --src DIR (see runbooks help build)", filepath.ToSlash(filepath.Clean(dir)))
@@ -213,13 +289,13 @@ func openSource(dir string) (fs.FS, error) {
 	if err != nil {
 		return nil, fmt.Errorf("source folder: %w", err)
 	}
-	return root.FS(), nil
+	return root, nil
 }
 
-// NewHighlighter returns the highlighter for building cfg.Src, reading and
+// newHighlighter returns the highlighter for building cfg.Src, reading and
 // filling the persistent block store unless cfg.NoCache; the store is nil
 // without one. Save the store when done.
-func NewHighlighter(cfg Config) (*highlight.Highlighter, *cache.Blocks) {
+func newHighlighter(cfg Config) (*highlight.Highlighter, *cache.Blocks) {
 	dir, ok := cache.Dir(cfg.CacheDir, cfg.NoCache)
 	if !ok {
 		return highlight.New(nil), nil
@@ -236,99 +312,6 @@ func openPageCache(cfg Config) *cache.Pages {
 		return nil
 	}
 	return cache.OpenPages(dir, cache.SiteName(cfg.Src))
-}
-
-// Site is a parsed site: its pages, the other files, and every problem.
-type Site struct {
-	Src      fs.FS
-	Tree     load.Tree
-	Pages    []*page.Page // sorted by path
-	Problems []diag.Problem
-	Now      time.Time
-	Title    string
-	Lowered  int // problems lowered or silenced by the configuration
-
-	Files []string // the source tree's files that are published besides the pages, sorted
-
-	conf siteConf // the settings from runbooks.toml that the stages after parse use
-
-	// What Update needs to redo only the pages that changed.
-	loadProbs []diag.Problem   // the load stage's problems
-	pageProbs [][]diag.Problem // each page's own problems, by index in Pages
-	base      link.Base
-	cached    int // pages taken from the page cache
-}
-
-// Parse loads, parses and checks the site in src, parsing pages in parallel.
-func Parse(ctx context.Context, src fs.FS, cfg Config, hl markdown.Highlighter) (*Site, error) {
-	return parse(ctx, src, cfg, hl, nil)
-}
-
-// parse is Parse taking unchanged pages from cache, which may be nil. The
-// cache must only ever be used with the same highlighter.
-func parse(ctx context.Context, src fs.FS, cfg Config, hl markdown.Highlighter, cache *cache.Pages) (*Site, error) {
-	tree, probs, err := load.WalkWith(src, cfg.loadOptions())
-	if err != nil {
-		return nil, err
-	}
-	probs = append(slices.Clip(cfg.configProblems()), probs...)
-	base, err := link.NewBase(cfg.BaseURL)
-	if err != nil {
-		return nil, fmt.Errorf("--base-url: %w", err)
-	}
-	site := &Site{Src: src, Tree: tree, Now: buildDate(cfg), Title: "Runbooks", conf: cfg.siteConf()}
-	p := newParser(src, cfg, hl, base)
-	p.cache = cache
-	for _, d := range tree.Dirs {
-		p.dirs[d] = true
-	}
-	p.tree = newTreeIndex(tree, p.dirs)
-	site.Pages = make([]*page.Page, len(tree.Pages))
-	perPage := make([][]diag.Problem, len(tree.Pages))
-	if err := parallel(ctx, len(tree.Pages), func(i int) {
-		site.Pages[i], perPage[i] = p.page(ctx, tree.Pages[i])
-	}); err != nil {
-		return nil, err
-	}
-	site.Tree, site.Pages, perPage = dropDrafts(site.Tree, site.Pages, perPage)
-	site.loadProbs, site.pageProbs, site.base, site.cached = probs, perPage, base, int(p.cached.Load())
-	site.setTitle()
-	site.RunChecks()
-	return site, nil
-}
-
-// setTitle takes the site's title from the index page.
-func (s *Site) setTitle() {
-	s.Title = "Runbooks"
-	if s.conf.title != "" {
-		s.Title = s.conf.title
-		return
-	}
-	for _, pg := range s.Pages {
-		if pg.URL == "" && pg.Meta.Title != "" {
-			s.Title = pg.Meta.Title
-		}
-	}
-}
-
-// RunChecks gathers every problem of the site into Problems: the load
-// stage's, each page's, and the whole-site checks'. Parse and Update run
-// it; a site from UpdatePages needs it run.
-func (s *Site) RunChecks() {
-	probs := slices.Clone(s.loadProbs)
-	for _, pp := range s.pageProbs {
-		probs = append(probs, pp...)
-	}
-	probs = append(probs, publish.Check(s.Pages)...)
-	kinds := s.sortAssets()
-	probs = append(probs, check.Run(check.Input{Pages: s.Pages, Assets: sortedKeys(kinds.linkable), Dirs: s.Tree.Dirs, Now: s.Now, Base: s.base,
-		Unpublished: kinds.unpublishedReason})...)
-	s.Files = s.publishedFiles(kinds)
-	probs = append(probs, s.outputClaims()...)
-	probs = append(probs, publishedHTML(kinds, s.Files)...)
-	probs, s.Lowered = levels(probs, s.conf.rules, s.Pages)
-	diag.Sort(probs)
-	s.Problems = probs
 }
 
 // parallel runs f(0..n-1) on every core and stops early when ctx is done.
@@ -362,170 +345,7 @@ loop:
 	return err
 }
 
-type parser struct {
-	src            fs.FS
-	md             *markdown.Renderer
-	base           link.Base
-	settings       string // what the pages' parse depends on beyond their source
-	load           load.Options
-	meta           meta.Options
-	gitlab         bool // GitLab's heading ids
-	alertsFromName bool // pages under alerts/ claim their file names
-	dirs           map[string]bool
-	cache          *cache.Pages // may be nil
-	cached         atomic.Int64 // pages taken from cache
-	tree           treeIndex    // for root-absolute links
-}
-
-// newParser returns the parser of the pages of src under cfg.
-func newParser(src fs.FS, cfg Config, hl markdown.Highlighter, base link.Base) *parser {
-	p := &parser{src: src, md: markdown.New(hl), base: base, settings: cfg.settings(),
-		load: cfg.loadOptions(), meta: cfg.metaOptions(), gitlab: cfg.HeadingIDs == config.HeadingsGitLab, dirs: map[string]bool{},
-		alertsFromName: cfg.AlertsFrom == config.AlertsFromName}
-	return p
-}
-
-// page reads, parses and renders the body of one page, or takes it from
-// the cache when its source and the folders its links name are unchanged.
-func (p *parser) page(ctx context.Context, e load.Entry) (*page.Page, []diag.Problem) {
-	data, err := fs.ReadFile(p.src, e.Path)
-	if err != nil {
-		var pe *fs.PathError
-		if errors.As(err, &pe) {
-			err = pe.Err
-		}
-		pg := &page.Page{Path: e.Path, URL: e.URL, IDs: map[string]bool{}}
-		pg.Meta.Title = titleFromPath(e.Path)
-		return pg, []diag.Problem{diag.Errorf(e.Path, 1, 1, "unreadable", "cannot read: %v", err)}
-	}
-	if p.cache == nil {
-		pg, probs, _ := p.parse(ctx, e, data)
-		return pg, probs
-	}
-	k := cache.PageKey(p.settings, e.Path, e.URL, data)
-	if c, ok := p.cache.Get(k); ok && p.sameDirs(c.Dirs) {
-		p.cached.Add(1)
-		pg := c.Page
-		if pg.IDs == nil {
-			pg.IDs = map[string]bool{}
-		}
-		return &pg, c.Problems
-	}
-	pg, probs, dirs := p.parse(ctx, e, data)
-	if ctx.Err() != nil {
-		return pg, probs // cut short: not for the cache
-	}
-	p.cache.Put(k, &cache.Entry{Page: *pg, Problems: probs, Dirs: dirs})
-	return pg, probs
-}
-
-// sameDirs reports whether every path in dirs is a folder exactly when it
-// was one for the parse that recorded it.
-func (p *parser) sameDirs(dirs map[string]bool) bool {
-	for d, was := range dirs {
-		if p.dirs[d] != was {
-			return false
-		}
-	}
-	return true
-}
-
-// parse parses one page's source. It also returns the paths its links
-// asked "is this a folder?" about, with the answers. When ctx is done it
-// stops early, and what it returns is to be thrown away.
-func (p *parser) parse(ctx context.Context, e load.Entry, data []byte) (*page.Page, []diag.Problem, map[string]bool) {
-	pg := &page.Page{Path: e.Path, URL: e.URL, IDs: map[string]bool{}}
-	dirs := map[string]bool{}
-	m := meta.ParseWith(e.Path, data, p.meta)
-	pg.Meta = m.Meta
-	if p.alertsFromName {
-		claimFileName(pg)
-	}
-	pg.Disables = disables(m.Body, m.BodyLine)
-	body, shortcodes := hugo.Rewrite(e.Path, m.Body, m.BodyLine)
-	out, _ := p.md.RenderContext(ctx, markdown.Input{
-		Path:      e.Path,
-		Body:      body,
-		BodyLine:  m.BodyLine,
-		Rewrite:   func(dest string) string { return p.href(e, dest, dirs) },
-		GitLabIDs: p.gitlab,
-	})
-	pg.Body, pg.Headings, pg.IDs, pg.Refs, pg.Sections, pg.Code = out.HTML, out.Headings, out.IDs, out.Refs, out.Sections, out.Code
-	if bytes.HasPrefix(pg.Body, []byte("<h1")) {
-		if i := bytes.Index(pg.Body, []byte("</h1>\n")); i >= 0 {
-			pg.H1, pg.Body = pg.Body[:i+6], pg.Body[i+6:]
-		}
-	}
-	if pg.Meta.Title == "" {
-		pg.Meta.Title = out.Title
-	}
-	if pg.Meta.Title == "" {
-		pg.Meta.Title = titleFromPath(e.Path)
-	}
-	return pg, append(append(slices.Clip(m.Problems), out.Problems...), shortcodes...), dirs
-}
-
-// href rewrites a relative link to the URL of the page or file it names,
-// noting in dirs each path it asks "is this a folder?" about.
-func (p *parser) href(from load.Entry, dest string, dirs map[string]bool) string {
-	t := link.Resolve(from.Path, dest)
-	if t.Absolute && !t.BadEsc {
-		if !p.root(&t, dirs) {
-			return dest
-		}
-	}
-	if t.External || t.Absolute || t.Escapes || t.BadEsc || t.SamePage() {
-		return dest
-	}
-	var to string
-	switch {
-	case load.IsPage(t.Path):
-		to = p.load.URLOf(t.Path)
-	case t.Path == "":
-		to = ""
-	case t.Dir || p.isDir(t.Path, dirs):
-		to = t.Path + "/"
-	default:
-		to = t.Path
-	}
-	h := p.base.Href(from.URL, to)
-	if i := strings.IndexByte(dest, '#'); i >= 0 {
-		h += dest[i:]
-	}
-	return h
-}
-
-// root resolves a root-absolute link ("/docs/add-runbook") to what it
-// names in the source tree, reporting whether it names anything. Its
-// href depends on the whole tree, so the page is not taken from the page
-// cache (an entry in dirs no tree can match).
-func (p *parser) root(t *link.Target, dirs map[string]bool) bool {
-	dirs["\x00root-absolute link"] = true
-	sp, dir, ok := link.ResolveRoot(t.Path, p.base.Path, p.tree)
-	if ok {
-		t.Absolute, t.Path, t.Dir = false, sp, dir
-	}
-	return ok
-}
-
-// isDir reports whether path is a folder of the source tree, noting the
-// answer in dirs.
-func (p *parser) isDir(path string, dirs map[string]bool) bool {
-	dirs[path] = p.dirs[path]
-	return dirs[path]
-}
-
-// titleFromPath makes a title from a file name: "api-down.md" → "api down".
-func titleFromPath(p string) string {
-	base := strings.TrimSuffix(filepath.Base(p), filepath.Ext(p))
-	if page.IsIndex(p) {
-		if d := filepath.Base(filepath.Dir(p)); d != "." {
-			base = d
-		}
-	}
-	return strings.NewReplacer("-", " ", "_", " ").Replace(base)
-}
-
+// countingWriter counts the files written through it.
 type countingWriter struct {
 	mu sync.Mutex
 	w  Writer
@@ -540,13 +360,4 @@ func (c *countingWriter) WriteFile(name string, data []byte) error {
 	c.n++
 	c.mu.Unlock()
 	return nil
-}
-
-// themeFS opens the theme for cfg.
-func themeFS(cfg Config) (fs.FS, error) {
-	t, err := theme.Open(cfg.Theme)
-	if err != nil {
-		return nil, fmt.Errorf("--theme: %w", err)
-	}
-	return t, nil
 }

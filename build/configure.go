@@ -21,8 +21,8 @@ import (
 // (cfg.ConfigFile, else the one at the root of cfg.Src, if any) into cfg's
 // flat fields. What cfg already sets, from flags, wins. Problems with the
 // file are kept in cfg and reported with the site's; only a --config file
-// that cannot be read is an error. Build and Check configure cfg when the
-// caller has not.
+// that cannot be read is an error. Build, Check and a Session configure
+// cfg when the caller has not.
 func Configure(cfg Config) (Config, error) {
 	if cfg.configured {
 		return cfg, nil
@@ -60,9 +60,9 @@ func Configure(cfg Config) (Config, error) {
 	return cfg, nil
 }
 
-// settings returns the settings that change what a page parses to or the
+// cacheKey returns the settings that change what a page parses to or the
 // site builds to, as one string for cache keys.
-func (cfg Config) settings() string {
+func (cfg Config) cacheKey() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "base=%s\x00edit=%s\x00title=%s\x00ids=%s\x00urls=%s\x00alerts=%s\x00static=%s\x00html=%q\x00exclude=%q\x00",
 		cfg.BaseURL, cfg.EditURL, cfg.Title, cfg.HeadingIDs, cfg.URLs, cfg.AlertsFrom, cfg.Static, cfg.PublishHTML, cfg.Exclude)
@@ -90,19 +90,6 @@ func (cfg Config) loadOptions() load.Options {
 		opt.Exclude = c.Excluded
 	}
 	return opt
-}
-
-// siteConf is what the stages after parse need of the configuration.
-type siteConf struct {
-	title       string
-	rules       map[string]config.Level
-	static      string
-	publishHTML []string
-	alertsFrom  string
-}
-
-func (cfg Config) siteConf() siteConf {
-	return siteConf{title: cfg.Title, rules: cfg.Rules, static: cfg.Static, publishHTML: cfg.PublishHTML, alertsFrom: cfg.AlertsFrom}
 }
 
 // metaOptions are the metadata settings from cfg.

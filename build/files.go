@@ -68,7 +68,7 @@ func under(p, dir string) bool {
 
 // sortAssets sorts the tree's other files by what publishing may do with
 // them.
-func (s *Site) sortAssets() assetKinds {
+func (set settings) sortAssets(s *Site) assetKinds {
 	k := assetKinds{linkable: map[string]bool{}, unpublished: map[string]string{}}
 	for _, h := range s.Tree.Hidden {
 		k.unpublished[h] = "dot-files are never published"
@@ -81,13 +81,13 @@ func (s *Site) sortAssets() assetKinds {
 	}
 	for _, a := range s.Tree.Assets {
 		if isActive(s.Src, a) {
-			if !slices.ContainsFunc(s.conf.publishHTML, func(d string) bool { return under(a, d) }) {
+			if !slices.ContainsFunc(set.PublishHTML, func(d string) bool { return under(a, d) }) {
 				k.unpublished[a] = "HTML, scripts, style sheets and host files from the source tree are published only from a folder listed in publish_html"
 				continue
 			}
 			k.optedIn = append(k.optedIn, a)
 		}
-		if under(a, s.conf.static) {
+		if under(a, set.Static) {
 			k.static = append(k.static, a)
 		}
 		k.linkable[a] = true
@@ -108,8 +108,9 @@ func (k assetKinds) unpublishedReason(p string) (string, bool) {
 
 // publishedFiles returns the source files the site publishes besides its
 // pages, sorted: the static folder's, and every other file that a page
-// links or embeds.
-func (s *Site) publishedFiles(k assetKinds) []string {
+// links or embeds. It keeps k with the site, for check.
+func (set settings) publishedFiles(s *Site, k assetKinds) []string {
+	s.assets = k
 	used := map[string]bool{}
 	for _, f := range k.static {
 		used[f] = true
@@ -136,7 +137,7 @@ func (s *Site) publishedFiles(k assetKinds) []string {
 // LeftOut returns the source files and folders that are not part of the
 // site, each with why, sorted: for build -v.
 func (s *Site) LeftOut() []string {
-	k := s.sortAssets()
+	k := s.assets
 	published := map[string]bool{}
 	for _, f := range s.Files {
 		published[f] = true

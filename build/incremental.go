@@ -14,84 +14,55 @@ import (
 	"github.com/arcaapi/runbooks/build/page"
 )
 
-// Update returns the site as it is after the files named in changed
-// (slash paths from the source root that were created, written, removed or
-// renamed; folders included) changed in fsys. It re-reads and re-parses
-// only those pages, reuses prev's other *page.Page values as they are, walks
-// the tree again only when files or folders came or went, and runs the
-// whole-site checks again over every page, so the result is the site Parse
-// would return. prev is not modified. Paths that are not part of the site
-// (dot-files, editor temp files that are already gone) cost nothing.
-func Update(ctx context.Context, prev *Site, fsys fs.FS, cfg Config, hl markdown.Highlighter, changed []string) (*Site, error) {
-	site, err := UpdatePages(ctx, prev, fsys, cfg, hl, changed)
-	if err != nil {
-		return nil, err
-	}
-	site.RunChecks()
-	return site, nil
-}
-
-// UpdatePages is Update without the whole-site checks: the site's pages
-// and SourceErrors are complete, and RunChecks fills in Problems. The
-// preview server swaps the new pages in and tells the browsers before it
-// runs the checks, which look at every page.
-func UpdatePages(ctx context.Context, prev *Site, fsys fs.FS, cfg Config, hl markdown.Highlighter, changed []string) (*Site, error) {
-	if prev == nil || len(prev.pageProbs) != len(prev.Pages) {
-		return Parse(ctx, fsys, cfg, hl)
-	}
-	base, err := link.NewBase(cfg.BaseURL)
-	if err != nil {
-		return nil, err
-	}
+// reparse is the parse stage for a site that changed since prev: the
+// files named in changed (slash paths from the source root that were
+// created, written, removed or renamed; folders included) changed. It
+// re-reads and re-parses only those pages, reuses prev's other
+// *page.Page values as they are, and walks the tree again only when files
+// or folders came or went, so the result is the site parse would return.
+// prev is not modified. Paths that are not part of the site (dot-files,
+// editor temp files that are already gone) cost nothing.
+func (set settings) reparse(ctx context.Context, prev *Site, hl markdown.Highlighter, changed []string) (*Site, error) {
+	fsys := set.src
 	dirty := map[string]bool{}
 	for _, c := range changed {
 		if c = cleanRel(c); c != "." && !skippedPath(c) {
 			dirty[c] = true
 		}
 	}
-	tree, loadProbs := prev.Tree, prev.loadProbs
+	tree := loaded{prev.Tree, prev.loadProbs}
 	if treeChanged(prev.Tree, fsys, dirty) {
-		tree, loadProbs, err = load.WalkWith(fsys, cfg.loadOptions())
-		if err != nil {
+		var err error
+		if tree, err = set.load(); err != nil {
 			return nil, err
 		}
-		loadProbs = append(slices.Clip(cfg.configProblems()), loadProbs...)
 	}
-	tree = updateHidden(tree, fsys, changed)
-	site := &Site{Src: fsys, Tree: tree, Now: buildDate(cfg), loadProbs: loadProbs, base: base, conf: cfg.siteConf()}
-	site.Pages = make([]*page.Page, len(tree.Pages))
-	site.pageProbs = make([][]diag.Problem, len(tree.Pages))
-	moved := movedDirs(prev.Tree.Dirs, tree.Dirs)
+	tree.tree = updateHidden(tree.tree, fsys, changed)
+	pages := make([]*page.Page, len(tree.tree.Pages))
+	perPage := make([][]diag.Problem, len(tree.tree.Pages))
+	moved := movedDirs(prev.Tree.Dirs, tree.tree.Dirs)
 	var todo []int
-	for i, e := range tree.Pages {
+	for i, e := range tree.tree.Pages {
 		j, found := slices.BinarySearchFunc(prev.Tree.Pages, e.Path, func(a load.Entry, p string) int { return strings.Compare(a.Path, p) })
 		if !found || dirty[e.Path] || linksInto(prev.Pages[j], moved) {
 			todo = append(todo, i)
 			continue
 		}
-		site.Pages[i], site.pageProbs[i] = prev.Pages[j], prev.pageProbs[j]
+		pages[i], perPage[i] = prev.Pages[j], prev.pageProbs[j]
 	}
-	p := newParser(fsys, cfg, hl, base)
-	for _, d := range tree.Dirs {
-		p.dirs[d] = true
-	}
+	p := newParser(set, tree.tree, hl)
 	if err := parallel(ctx, len(todo), func(k int) {
 		i := todo[k]
-		site.Pages[i], site.pageProbs[i] = p.page(ctx, tree.Pages[i])
+		pages[i], perPage[i] = p.page(ctx, tree.tree.Pages[i])
 	}); err != nil {
 		return nil, err
 	}
-	site.Tree, site.Pages, site.pageProbs = dropDrafts(site.Tree, site.Pages, site.pageProbs)
-	site.setTitle()
-	return site, nil
+	return set.site(tree, pages, perPage), nil
 }
 
-// SourceErrors returns the error-severity problems found while reading the
-// tree and its pages (an unreadable file, invalid UTF-8, bad front matter,
-// two files building to one URL): those that leave a page without its
-// content. The check stage's errors, such as broken links, are not among
-// them: the preview server shows those but still updates the pages.
-func (s *Site) SourceErrors() []diag.Problem {
+// sourceErrors returns the error-severity problems of the load and parse
+// stages (see Change.SourceErrors).
+func (s *Site) sourceErrors() []diag.Problem {
 	var out []diag.Problem
 	add := func(ps []diag.Problem) {
 		for _, p := range ps {

@@ -118,10 +118,3 @@ func disables(body []byte, bodyLine int) []page.Disable {
 	}
 	return out
 }
-
-// Levels applies the configured rule levels to problems found outside the
-// site's own checks (alert rule files, external links), and returns them
-// with how many were lowered.
-func (s *Site) Levels(probs []diag.Problem) ([]diag.Problem, int) {
-	return levels(probs, s.conf.rules, nil)
-}

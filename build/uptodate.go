@@ -25,7 +25,8 @@ type upToDate struct {
 // newUpToDate hashes the inputs of building cfg: the binary, the options
 // that change the output, the build date, the theme folder and every file
 // of the source tree. It returns nil without a cache folder or a build id.
-func newUpToDate(cfg Config, src fs.FS) *upToDate {
+func newUpToDate(set settings) *upToDate {
+	cfg := set.Config
 	dir, ok := cache.Dir(cfg.CacheDir, cfg.NoCache)
 	if !ok {
 		return nil
@@ -40,9 +41,9 @@ func newUpToDate(cfg Config, src fs.FS) *upToDate {
 	field(id)
 	field(cfg.BaseURL)
 	field(cfg.EditURL)
-	field(cfg.settings())
-	field(buildDate(cfg).Format(page.DateLayout)) // what the output shows of it
-	if err := hashTree(h, src); err != nil {
+	field(cfg.cacheKey())
+	field(cfg.Now.Format(page.DateLayout)) // what the output shows of it
+	if err := hashTree(h, set.src); err != nil {
 		return nil
 	}
 	if cfg.Theme != "" {

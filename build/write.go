@@ -8,37 +8,36 @@ import (
 	"io/fs"
 	"sync"
 
-	"github.com/arcaapi/runbooks/build/link"
 	"github.com/arcaapi/runbooks/build/offline"
 	"github.com/arcaapi/runbooks/build/page"
 	"github.com/arcaapi/runbooks/build/publish"
 	"github.com/arcaapi/runbooks/build/render"
 	"github.com/arcaapi/runbooks/build/search"
+	"github.com/arcaapi/runbooks/theme"
 )
 
-// Render renders the parsed site and writes every file of it to w: pages
-// (in parallel, each written as soon as it is rendered), the theme's
-// assets, the group pages, the 404 page and the source tree's other files.
-// The files that are not pages are made alongside the pages, since much of
-// that work (the search index, the alert pages) runs on one core. live
-// adds the preview server's reload script.
-func Render(ctx context.Context, site *Site, cfg Config, live bool, w Writer) error {
-	theme, err := LoadTheme(cfg)
-	if err != nil {
-		return err
-	}
-	r, err := NewRenderer(site, theme, cfg, live)
-	if err != nil {
-		return err
-	}
+// Writer receives the files of the built site: an output folder on disk,
+// or memory for the preview server.
+type Writer interface {
+	WriteFile(name string, data []byte) error
+}
+
+// render is the render stage: it renders the parsed site in theme and
+// writes every file of it to w: pages (in parallel, each written as soon
+// as it is rendered), the theme's assets, the group pages, the 404 page
+// and the source tree's other files. The files that are not pages are
+// made alongside the pages, since much of that work (the search index,
+// the alert pages) runs on one core.
+func (set settings) render(ctx context.Context, site *Site, theme *render.Theme, w Writer) error {
+	r := newRenderer(site, theme, set, false)
 	// The service worker lists every file of the site, so it is written
 	// last, from what was written before it.
 	var rec *offline.Recorder
-	if !live && !cfg.NoOffline {
+	if !set.NoOffline {
 		rec = &offline.Recorder{}
 		w = recording{w, rec}
 	}
-	claims := newClaims(w)
+	owners := newOwners(w)
 	var mu sync.Mutex
 	var firstErr error
 	fail := func(err error) {
@@ -49,7 +48,7 @@ func Render(ctx context.Context, site *Site, cfg Config, live bool, w Writer) er
 		mu.Unlock()
 	}
 	files := make(chan error, 1)
-	go func() { files <- RenderFiles(site, r, claims) }()
+	go func() { files <- renderFiles(site, r, owners) }()
 	perr := parallel(ctx, len(site.Pages), func(i int) {
 		p := site.Pages[i]
 		var buf bytes.Buffer
@@ -57,7 +56,7 @@ func Render(ctx context.Context, site *Site, cfg Config, live bool, w Writer) er
 			fail(fmt.Errorf("render %s: %w", p.Path, err))
 			return
 		}
-		if err := claims.by(p.Path).WriteFile(p.URL+"index.html", buf.Bytes()); err != nil {
+		if err := owners.by(p.Path).WriteFile(p.URL+"index.html", buf.Bytes()); err != nil {
 			fail(err)
 		}
 	})
@@ -69,7 +68,7 @@ func Render(ctx context.Context, site *Site, cfg Config, live bool, w Writer) er
 	if err != nil {
 		return err
 	}
-	return claims.WriteFile(offline.WorkerName, sw)
+	return owners.by(generated).WriteFile(offline.WorkerName, sw)
 }
 
 // recording is a Writer that notes every file for the service worker.
@@ -83,16 +82,12 @@ func (r recording) WriteFile(name string, data []byte) error {
 	return r.w.WriteFile(name, data)
 }
 
-// RenderFiles writes every file of the site but its pages: the theme's
+// renderFiles writes every file of the site but its pages: the theme's
 // assets, the group pages, the 404 page, the search index, the hosting
 // files and the source files the pages use. The preview server keeps these
 // in memory and renders pages on request.
-func RenderFiles(site *Site, r *render.Renderer, out Writer) error {
-	claims, ok := out.(*claims)
-	if !ok {
-		claims = newClaims(out)
-	}
-	w := claims.by(generated)
+func renderFiles(site *Site, r *render.Renderer, owners *owners) error {
+	w := owners.by(generated)
 	for _, f := range r.Files() {
 		if err := w.WriteFile(f.Name, f.Data); err != nil {
 			return err
@@ -148,7 +143,7 @@ func RenderFiles(site *Site, r *render.Renderer, out Writer) error {
 		if err != nil {
 			return fmt.Errorf("copy %s: %w", a, err)
 		}
-		if err := claims.by(a).WriteFile(a, data); err != nil {
+		if err := owners.by(a).WriteFile(a, data); err != nil {
 			return err
 		}
 	}
@@ -158,72 +153,66 @@ func RenderFiles(site *Site, r *render.Renderer, out Writer) error {
 // generated owns the files the build makes rather than copies.
 const generated = "the generated site"
 
-// claims passes files on to a Writer and refuses a second file at the same
-// path, so a source file can never silently replace a generated one (a
-// runbooks/robots.txt, a page at groups/sev1.md) or another source's.
-type claims struct {
+// owners passes files on to a Writer and refuses a second file at the
+// same path, so a source file can never silently replace a generated one
+// (a runbooks/robots.txt, a page at groups/sev1.md) or another source's.
+type owners struct {
 	w     Writer
 	mu    sync.Mutex
-	owner map[string]string
+	owner map[string]string // site path → who wrote it
 }
 
-func newClaims(w Writer) *claims { return &claims{w: w, owner: map[string]string{}} }
+func newOwners(w Writer) *owners { return &owners{w: w, owner: map[string]string{}} }
 
-// by returns a Writer whose files are claimed by owner.
-func (c *claims) by(owner string) Writer { return claimant{c, owner} }
+// by returns a Writer whose files are owned by owner.
+func (o *owners) by(owner string) Writer { return ownedWriter{o, owner} }
 
-// WriteFile writes a generated file.
-func (c *claims) WriteFile(name string, data []byte) error {
-	return c.by(generated).WriteFile(name, data)
-}
-
-type claimant struct {
-	c     *claims
+// ownedWriter writes the files of one owner.
+type ownedWriter struct {
+	o     *owners
 	owner string
 }
 
-func (cl claimant) WriteFile(name string, data []byte) error {
-	cl.c.mu.Lock()
-	first, taken := cl.c.owner[name]
+func (ow ownedWriter) WriteFile(name string, data []byte) error {
+	ow.o.mu.Lock()
+	first, taken := ow.o.owner[name]
 	if !taken {
-		cl.c.owner[name] = cl.owner
+		ow.o.owner[name] = ow.owner
 	}
-	cl.c.mu.Unlock()
+	ow.o.mu.Unlock()
 	if taken {
 		// Files are written in parallel, so name the two owners in an
 		// order of their own: the generated site first, else by path.
-		a, b := first, cl.owner
+		a, b := first, ow.owner
 		if b == generated || a != generated && b < a {
 			a, b = b, a
 		}
 		return fmt.Errorf("%w: %s and %s both write %s; rename or move %s", ErrContent, a, b, name, b)
 	}
-	return cl.c.w.WriteFile(name, data)
+	return ow.o.w.WriteFile(name, data)
 }
 
-// LoadTheme loads the default theme with cfg.Theme's files over it.
-func LoadTheme(cfg Config) (*render.Theme, error) {
-	tfs, err := themeFS(cfg)
+// loadTheme loads the default theme with the files of the folder dir (if
+// not "") over it.
+func loadTheme(dir string) (*render.Theme, error) {
+	tfs, err := theme.Open(dir)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("--theme: %w", err)
 	}
 	return render.LoadTheme(tfs)
 }
 
-// NewRenderer returns the renderer for a parsed site in a loaded theme.
-func NewRenderer(site *Site, theme *render.Theme, cfg Config, live bool) (*render.Renderer, error) {
-	base, err := link.NewBase(cfg.BaseURL)
-	if err != nil {
-		return nil, err
-	}
+// newRenderer returns the renderer for a parsed site in a loaded theme;
+// live adds the preview server's reload script.
+func newRenderer(site *Site, theme *render.Theme, set settings, live bool) *render.Renderer {
 	return render.New(theme, render.Site{
 		Title:      site.Title,
-		Base:       base,
+		Base:       set.base,
 		BuildDate:  site.Now,
-		EditURL:    cfg.EditURL,
+		EditURL:    set.EditURL,
 		Live:       live,
-		Offline:    !live && !cfg.NoOffline,
-		TickExpiry: cfg.TickExpiry,
+		Offline:    !live && !set.NoOffline,
+		TickExpiry: set.TickExpiry,
 		Pages:      site.Pages,
-	}), nil
+	})
 }

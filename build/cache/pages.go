@@ -40,7 +40,7 @@ type Pages struct {
 
 	mu      sync.Mutex
 	old     map[Key]*Entry // entries read from the file
-	fresh   map[Key]*Entry // entries to write back
+	keep    map[Key]*Entry // entries got or put this build: what Save writes
 	changed bool
 }
 
@@ -60,7 +60,7 @@ const chunks = 16
 // Get waits for it. A missing or corrupt file, or a binary without an
 // identity, gives an empty cache.
 func OpenPages(dir, site string) *Pages {
-	c := &Pages{ready: make(chan struct{}), old: map[Key]*Entry{}, fresh: map[Key]*Entry{}}
+	c := &Pages{ready: make(chan struct{}), old: map[Key]*Entry{}, keep: map[Key]*Entry{}}
 	path, err := File(dir, "pages", "", site)
 	if err != nil {
 		close(c.ready)
@@ -130,7 +130,7 @@ func (c *Pages) Get(k Key) (*Entry, bool) {
 	defer c.mu.Unlock()
 	e, ok := c.old[k]
 	if ok {
-		c.fresh[k] = e
+		c.keep[k] = e
 		delete(c.old, k) // handed out once, so the caller may change it
 	}
 	return e, ok
@@ -142,7 +142,7 @@ func (c *Pages) Put(k Key, e *Entry) {
 		return
 	}
 	c.mu.Lock()
-	c.fresh[k] = e
+	c.keep[k] = e
 	c.changed = true
 	c.mu.Unlock()
 }
@@ -161,7 +161,7 @@ func (c *Pages) Save() error {
 	}
 	recs := make([][]record, chunks)
 	i := 0
-	for k, e := range c.fresh {
+	for k, e := range c.keep {
 		recs[i%chunks] = append(recs[i%chunks], record{k, e})
 		i++
 	}

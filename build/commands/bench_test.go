@@ -9,7 +9,6 @@ import (
 	"github.com/arcaapi/runbooks/bench/gentree"
 	"github.com/arcaapi/runbooks/build"
 	"github.com/arcaapi/runbooks/build/commands"
-	"github.com/arcaapi/runbooks/build/highlight"
 )
 
 // BenchmarkCheckPages is the command checks alone on a generated tree of
@@ -24,10 +23,11 @@ func BenchmarkCheckPages(b *testing.B) {
 	if err := gentree.Generate(dir, gentree.Config{N: n, Seed: 1}); err != nil {
 		b.Fatal(err)
 	}
-	site, err := build.Parse(context.Background(), os.DirFS(dir), build.Config{Src: dir}, highlight.Plain{})
+	res, err := build.CheckFS(context.Background(), os.DirFS(dir), build.Config{Src: dir})
 	if err != nil {
 		b.Fatal(err)
 	}
+	site := res.Site
 	b.ResetTimer()
 	for b.Loop() {
 		commands.CheckPages(site.Pages)

@@ -10,7 +10,6 @@ import (
 
 	"github.com/arcaapi/runbooks/build"
 	"github.com/arcaapi/runbooks/build/commands"
-	"github.com/arcaapi/runbooks/build/highlight"
 )
 
 var rules = []string{
@@ -23,10 +22,11 @@ var rules = []string{
 func problems(t *testing.T, md string) ([]string, []string) {
 	t.Helper()
 	src := fstest.MapFS{"a.md": {Data: []byte(md)}}
-	site, err := build.Parse(context.Background(), src, build.Config{}, highlight.Plain{})
+	res, err := build.CheckFS(context.Background(), src, build.Config{})
 	if err != nil {
 		t.Fatal(err)
 	}
+	site := res.Site
 	var got, msgs []string
 	for _, p := range site.Problems {
 		if slices.Contains(rules, p.Rule) {

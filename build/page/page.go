@@ -28,13 +28,6 @@ const DateLayout = "2006-01-02"
 // the runbooks are reviewed quarterly.
 const DefaultReviewDays = 90
 
-// Source is one Markdown file read from the source tree.
-type Source struct {
-	Path string // slash-separated, relative to the source root: "db/pool.md"
-	URL  string // site path of the built page: "db/pool/", "" for the root index
-	Data []byte
-}
-
 // Var is a parameter a runbook declares for its commands.
 type Var struct {
 	Name    string

@@ -12,6 +12,7 @@ import (
 	"html/template"
 	"io"
 	"io/fs"
+	"maps"
 	"path"
 	"slices"
 	"strings"
@@ -181,6 +182,10 @@ func (r *Renderer) Base() link.Base { return r.site.Base }
 
 // AssetPath returns the site path of a theme static file ("style.css").
 func (r *Renderer) AssetPath(name string) string { return r.assets[name] }
+
+// Assets returns the site path of every static file of the theme by its
+// name in the theme ("style.css" → "assets/style.0123456789.css").
+func (r *Renderer) Assets() map[string]string { return maps.Clone(r.assets) }
 
 // GroupURL returns the site path of a navigation group's page.
 func GroupURL(g page.Group) string { return "groups/" + g.Slug() + "/" }

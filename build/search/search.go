@@ -85,10 +85,8 @@ type Posting struct {
 	Section int // index in the page's Entry.Sections, -1 for the page itself
 }
 
-// MarshalJSON writes postings flat, as runbooks.js reads them:
+// appendJSON appends the postings flat, as runbooks.js reads them:
 // [df, page, weight, section, page, weight, section, ...].
-func (p *Postings) MarshalJSON() ([]byte, error) { return p.appendJSON(nil), nil }
-
 func (p *Postings) appendJSON(b []byte) []byte {
 	b = append(b, '[')
 	b = strconv.AppendInt(b, int64(p.DF), 10)

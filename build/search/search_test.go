@@ -27,9 +27,9 @@ func TestTokens(t *testing.T) {
 	}
 	for _, tt := range tests {
 		var got []string
-		Tokens(tt.in, func(tok string) { got = append(got, tok) })
+		tokens(tt.in, func(tok []byte) { got = append(got, string(tok)) })
 		if !slices.Equal(got, tt.want) {
-			t.Errorf("Tokens(%q) = %q, want %q", tt.in, got, tt.want)
+			t.Errorf("tokens(%q) = %q, want %q", tt.in, got, tt.want)
 		}
 	}
 }

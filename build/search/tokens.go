@@ -71,13 +71,9 @@ func isWord(r rune) bool {
 	return unicode.IsLetter(r) || unicode.IsNumber(r)
 }
 
-// Tokens calls f with every indexable word of s, folded, in order.
-func Tokens(s string, f func(tok string)) {
-	tokens(s, func(b []byte) { f(string(b)) })
-}
-
-// tokens is Tokens without a string per word: b is valid only during the
-// call, so a map lookup with string(b) does not allocate.
+// tokens calls f with every indexable word of s, folded, in order. b is
+// valid only during the call, so a map lookup with string(b) does not
+// allocate.
 func tokens(s string, f func(b []byte)) {
 	var buf [4 * MaxToken]byte
 	b := buf[:0]

@@ -140,7 +140,7 @@ func sitePath(r *http.Request) (string, bool) {
 // write sends a file of the site with the headers the host would send.
 func (s *server) write(w http.ResponseWriter, r *http.Request, snap *snapshot, reqPath string, code int, data []byte) {
 	h := w.Header()
-	for _, rule := range snap.headers {
+	for _, rule := range snap.Headers() {
 		if rule.Matches(reqPath) {
 			for _, hd := range rule.Headers {
 				h.Set(hd.Name, hd.Value)

@@ -15,7 +15,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"net"
 	"net/http"
 	"os"
@@ -27,9 +26,7 @@ import (
 
 	"github.com/arcaapi/runbooks/build"
 	"github.com/arcaapi/runbooks/build/diag"
-	"github.com/arcaapi/runbooks/build/highlight"
 	"github.com/arcaapi/runbooks/build/page"
-	"github.com/arcaapi/runbooks/build/render"
 	"github.com/arcaapi/runbooks/build/serve/watch"
 )
 
@@ -77,17 +74,14 @@ type server struct {
 	srcRoot string // the source folder, absolute
 	root    string // the source folder as /_problems shows it: never absolute
 	hosts   hostGuard
-	theme   string // the theme folder, absolute, or ""
-	src     fs.FS
-	srcDir  *os.Root               // what src reads: reopened when the folder is replaced
-	hl      *highlight.Highlighter // one for the server's life: code is highlighted once
-	looks   *render.Theme          // the loaded theme, reloaded only when it changes
+	theme   string         // the theme folder, absolute, or ""
+	session *build.Session // the pipeline: highlighter, theme and last site for the server's life
 	hub     *hub
 	snap    atomic.Pointer[snapshot] // the pages served
 	status  atomic.Pointer[status]   // what browsers are told
 
 	// Used by the rebuild loop only.
-	latest  *build.Site // the newest parse, good or not: the base of the next Update
+	latest  *build.Change // the newest change, good or not
 	epoch   string
 	version int
 	printed string // the problems last printed; "\x00" before the first print
@@ -113,14 +107,14 @@ func Run(ctx context.Context, opts Options) error {
 		return fmt.Errorf("%w: %s", ErrRemote, opts.Addr)
 	}
 	s := &server{opts: opts, cfg: opts.Config, hub: newHub(), epoch: fmt.Sprintf("%x", time.Now().UnixNano()), printed: "\x00"}
-	s.cfg.BaseURL = ""
 	s.hosts = newHostGuard(opts.Addr, opts.AllowRemote)
-	root, err := openSource(s.cfg.Src)
-	if err != nil {
+	if s.srcRoot, err = sourceFolder(s.cfg.Src); err != nil {
 		return err
 	}
-	s.srcRoot, s.src, s.srcDir = root.Name(), root.FS(), root
-	defer func() { s.srcDir.Close() }()
+	if s.session, err = build.NewSession(s.cfg); err != nil {
+		return err
+	}
+	defer s.session.Close()
 	s.root = displayRoot(s.cfg.Src)
 	roots := []string{s.srcRoot}
 	if s.cfg.Theme != "" {
@@ -153,8 +147,6 @@ func Run(ctx context.Context, opts Options) error {
 		for range w.Batches() {
 		}
 	}()
-	hl, store := build.NewHighlighter(s.cfg)
-	s.hl = hl
 	if err := s.start(ctx); err != nil {
 		if ctx.Err() != nil {
 			return nil // stopped before the first build was done
@@ -162,14 +154,11 @@ func Run(ctx context.Context, opts Options) error {
 		return err
 	}
 	// Keep the first build's highlighting for the next start; edits'
-	// blocks are few and not worth a rewrite on the way out. From now on
-	// blocks live only in the highlighter's memory, within its budget,
-	// not in the store, which would keep every block of the session.
-	hl.Detach()
+	// blocks are few and not worth a rewrite on the way out.
 	saved := make(chan struct{})
 	go func() {
 		defer close(saved)
-		_ = store.Save() // a cache: failing to save it costs time, not correctness
+		_ = s.session.SaveCache() // a cache: failing to save it costs time, not correctness
 	}()
 	defer func() { <-saved }()
 	srv := &http.Server{
@@ -236,45 +225,21 @@ func isRemote(addr string) (bool, error) {
 	return ip == nil || !ip.IsLoopback(), nil
 }
 
-// openSource opens the source folder, by its absolute path, so that
-// symlinks cannot lead out of it.
-func openSource(dir string) (*os.Root, error) {
+// sourceFolder returns the absolute path of the source folder, which
+// must be a folder.
+func sourceFolder(dir string) (string, error) {
 	abs, err := filepath.Abs(dir)
 	if err != nil {
-		return nil, fmt.Errorf("source folder: %w", err)
+		return "", fmt.Errorf("source folder: %w", err)
 	}
 	fi, err := os.Stat(abs)
 	if err != nil {
-		return nil, fmt.Errorf("source folder: %w", err)
+		return "", fmt.Errorf("source folder: %w", err)
 	}
 	if !fi.IsDir() {
-		return nil, fmt.Errorf("source folder: %s is not a folder", dir)
+		return "", fmt.Errorf("source folder: %s is not a folder", dir)
 	}
-	root, err := os.OpenRoot(abs)
-	if err != nil {
-		return nil, fmt.Errorf("source folder: %w", err)
-	}
-	return root, nil
-}
-
-// reopen opens the source folder again when the one open is no longer
-// the folder at its path: it was removed, and perhaps made anew, which the
-// open one, still reading the removed folder, would never see.
-func (s *server) reopen() error {
-	now, err := os.Stat(s.srcRoot)
-	if err != nil {
-		return fmt.Errorf("source folder: %w", err)
-	}
-	if was, err := s.srcDir.Stat("."); err == nil && os.SameFile(was, now) {
-		return nil
-	}
-	root, err := openSource(s.srcRoot)
-	if err != nil {
-		return err
-	}
-	s.srcDir.Close()
-	s.srcDir, s.src = root, root.FS()
-	return nil
+	return abs, nil
 }
 
 // jsonString returns v as JSON.
@@ -290,19 +255,19 @@ func jsonString(v any) string {
 // fall back on, a site with errors is served as it is.
 func (s *server) start(ctx context.Context) error {
 	t := time.Now()
-	site, err := build.Parse(ctx, s.src, s.cfg, s.hl)
+	ch, err := s.session.Apply(ctx, nil)
 	if err != nil {
 		return err
 	}
-	snap, err := s.snapshot(site, probes(site, nil, true), true)
+	snap, err := s.snapshot(ch.Site, probes(ch.Site, nil, true), true)
 	if err != nil {
 		return err
 	}
-	s.latest = site
+	s.latest = ch
 	s.snap.Store(snap)
-	s.setStatus(site.Problems, false)
-	fmt.Fprintf(s.opts.Stderr, "built %d pages in %s\n", len(site.Pages), since(t))
-	s.print(site)
+	s.setStatus(ch.Problems(), false)
+	fmt.Fprintf(s.opts.Stderr, "built %d pages in %s\n", len(ch.Site.Pages), since(t))
+	s.print(ch)
 	return nil
 }
 
@@ -316,16 +281,13 @@ func (s *server) setStatus(probs []diag.Problem, stale bool) {
 }
 
 // snapshot makes the next version of the served site, loading the theme
-// first when it changed (or was never loaded).
+// first when it changed.
 func (s *server) snapshot(site *build.Site, probes []*page.Page, themeChanged bool) (*snapshot, error) {
-	if s.looks == nil || themeChanged {
-		t, err := build.LoadTheme(s.cfg)
-		if err != nil {
-			return nil, err
-		}
-		s.looks = t
+	p, err := s.session.Preview(site, themeChanged, probes)
+	if err != nil {
+		return nil, err
 	}
-	return newSnapshot(site, s.looks, s.cfg, s.nextVersion(), probes)
+	return newSnapshot(p, s.nextVersion()), nil
 }
 
 // rebuild applies a batch of changes: it parses what changed, swaps the
@@ -339,52 +301,39 @@ func (s *server) rebuild(ctx context.Context, b watch.Batch) {
 	if s.theme != "" {
 		themeChanged = b.Changed[s.theme]
 	}
-	site, checked := s.latest, true
+	ch := s.latest
 	var err error
-	reread := b.Lost || len(srcChanged) > maxIncremental
-	if slices.Contains(srcChanged, ".") {
-		// The source folder itself was removed, replaced or is back.
-		if err := s.reopen(); err != nil {
-			s.fail([]diag.Problem{diag.Errorf(".", 1, 1, "read", "%v (watching for it to come back)", err)}, t)
-			return
-		}
-		reread = true
-	}
+	removed := slices.Contains(srcChanged, ".") // the source folder itself was removed, replaced or is back
 	switch {
-	case reread:
-		site, err = build.Parse(ctx, s.src, s.cfg, s.hl)
+	case b.Lost || len(srcChanged) > maxIncremental || removed:
+		ch, err = s.session.Apply(ctx, nil)
 	case len(srcChanged) > 0:
-		site, err = build.UpdatePages(ctx, s.latest, s.src, s.cfg, s.hl, srcChanged)
-		checked = false
+		ch, err = s.session.Apply(ctx, srcChanged)
 	}
 	if err != nil {
 		if ctx.Err() == nil {
+			if removed {
+				err = fmt.Errorf("%w (watching for it to come back)", err)
+			}
 			s.fail([]diag.Problem{diag.Errorf(".", 1, 1, "read", "%v", err)}, t)
 		}
 		return
 	}
-	s.latest = site
-	finish := func() {
-		if !checked {
-			site.RunChecks()
-			checked = true
-		}
-	}
-	if errs := site.SourceErrors(); len(errs) > 0 {
-		finish()
-		s.fail(site.Problems, t)
+	s.latest = ch
+	site := ch.Site
+	if errs := ch.SourceErrors(); len(errs) > 0 {
+		s.fail(ch.Problems(), t)
 		return
 	}
 	prev := s.snap.Load()
 	snap, err := s.snapshot(site, probes(site, srcChanged, len(themeChanged) > 0), len(themeChanged) > 0)
 	if err != nil {
 		s.version--
-		finish()
 		file := "theme"
 		if s.theme != "" {
 			file = s.cfg.Theme
 		}
-		s.fail(append([]diag.Problem{diag.Errorf(file, 1, 1, "theme", "%v", err)}, site.Problems...), t)
+		s.fail(append([]diag.Problem{diag.Errorf(file, 1, 1, "theme", "%v", err)}, ch.Problems()...), t)
 		return
 	}
 	s.snap.Store(snap)
@@ -396,7 +345,7 @@ func (s *server) rebuild(ctx context.Context, b watch.Batch) {
 	case len(srcChanged) == 0 && len(themeChanged) > 0 && cssOnly(themeChanged):
 		s.hub.send(message("css", jsonString(map[string]any{"version": snap.version, "assets": snap.css})))
 	default:
-		urls, all := changedPages(prev.site, site)
+		urls, all := changedPages(prev.site(), site)
 		if all || len(themeChanged) > 0 || !pagesOnly(srcChanged) {
 			urls = nil
 		} else if urls == nil {
@@ -405,10 +354,9 @@ func (s *server) rebuild(ctx context.Context, b watch.Batch) {
 		s.hub.send(message("reload", jsonString(map[string]any{"version": snap.version, "pages": urls})))
 	}
 	toEvent := since(t)
-	finish()
-	s.setStatus(site.Problems, false)
+	s.setStatus(ch.Problems(), false)
 	fmt.Fprintf(s.opts.Stderr, "rebuilt in %s (checked in %s): %s\n", toEvent, since(t), describe(srcChanged, themeChanged))
-	s.print(site)
+	s.print(ch)
 	s.hub.send(s.status.Load().event)
 }
 
@@ -417,12 +365,12 @@ func (s *server) fail(probs []diag.Problem, t time.Time) {
 	s.setStatus(probs, true)
 	// The terminal first: whoever sees the overlay may look there next.
 	fmt.Fprintf(s.opts.Stderr, "rebuild failed after %s: still serving the last good version\n", since(t))
-	s.printProblems(probs, len(s.latest.Pages))
+	s.printProblems(probs, len(s.latest.Site.Pages))
 	s.hub.send(s.status.Load().event)
 }
 
-// print prints a site's problems when they differ from the last printed.
-func (s *server) print(site *build.Site) { s.printProblems(site.Problems, len(site.Pages)) }
+// print prints a change's problems when they differ from the last printed.
+func (s *server) print(ch *build.Change) { s.printProblems(ch.Problems(), len(ch.Site.Pages)) }
 
 func (s *server) printProblems(probs []diag.Problem, pages int) {
 	var b strings.Builder

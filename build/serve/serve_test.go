@@ -687,3 +687,24 @@ func TestSourceFolderComesBack(t *testing.T) {
 	must(t, os.WriteFile(filepath.Join(p.dir, "db", "pool.md"), []byte("# Pool\n\nEdited after the return.\n"), 0o644))
 	p.untilServed(s, "db/pool/", "Edited after the return.")
 }
+
+// TestConfigEditRebuildsSite checks that saving runbooks.toml rebuilds
+// the whole site with the new settings: the site's title on every page,
+// and a page the file now excludes gone.
+func TestConfigEditRebuildsSite(t *testing.T) {
+	files := maps.Clone(docs)
+	files["runbooks.toml"] = "title = \"First Title\"\n"
+	p := startPreview(t, files)
+	if code, body := p.get("guide/"); code != http.StatusOK || !strings.Contains(body, "First Title") {
+		t.Fatalf("before the edit: %d, want the page titled from runbooks.toml", code)
+	}
+	s := p.subscribe()
+	fixture.Write(t, p.dir, map[string]string{"runbooks.toml": "title = \"Second Title\"\nexclude = [\"db/other.md\"]\n"})
+	p.untilServed(s, "guide/", "Second Title")
+	if code, _ := p.get("db/other/"); code != http.StatusNotFound {
+		t.Errorf("db/other/ after runbooks.toml excludes it: %d, want 404", code)
+	}
+	if _, body := p.get("db/pool/"); strings.Contains(body, "First Title") {
+		t.Error("db/pool/ still shows the old title")
+	}
+}

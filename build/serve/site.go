@@ -1,73 +1,38 @@
 package serve
 
 import (
-	"bytes"
-	"fmt"
 	"path"
 	"reflect"
 	"slices"
 	"strings"
-	"sync"
 
 	"github.com/arcaapi/runbooks/build"
 	"github.com/arcaapi/runbooks/build/page"
-	"github.com/arcaapi/runbooks/build/publish"
-	"github.com/arcaapi/runbooks/build/render"
 )
 
-// snapshot is one version of the site as served. Pages are rendered on
-// request from the parsed site, with the same renderer and templates as
-// build, so an edit costs one page parse instead of a whole site's render;
-// the other files (theme assets, group pages, search index, hosting files,
-// the source tree's other files) are made on first request and kept.
+// snapshot is one version of the site as served: a preview of the
+// session, and the names of its stylesheets for the "css" event.
 type snapshot struct {
 	version string
-	site    *build.Site
-	r       *render.Renderer
-	pages   map[string]*page.Page // "db/pool/index.html" → page
-	theme   map[string][]byte     // the theme's static files, by site path
-	css     map[string]string     // theme CSS file name → its site path
-	headers []publish.Rule
-
-	once     sync.Once
-	files    memFiles
-	filesErr error
+	*build.Preview
+	css map[string]string // theme CSS file name → its site path
 }
 
-// newSnapshot makes the snapshot of a parsed site. It renders the probe
-// pages, so that a template that fails on them is a failed rebuild rather
-// than a broken page.
-func newSnapshot(site *build.Site, theme *render.Theme, cfg build.Config, version string, probes []*page.Page) (*snapshot, error) {
-	r, err := build.NewRenderer(site, theme, cfg, true)
-	if err != nil {
-		return nil, err
-	}
-	s := &snapshot{
-		version: version,
-		site:    site,
-		r:       r,
-		pages:   make(map[string]*page.Page, len(site.Pages)),
-		theme:   map[string][]byte{},
-		css:     map[string]string{},
-		headers: publish.HeaderRules(r.Base(), r.Files()),
-	}
-	for _, p := range site.Pages {
-		s.pages[p.URL+"index.html"] = p
-	}
-	for _, f := range r.Files() {
-		s.theme[f.Name] = f.Data
-		if path.Ext(f.Name) == ".css" {
-			s.css[themeName(f.Name)] = f.Name
+func newSnapshot(p *build.Preview, version string) *snapshot {
+	s := &snapshot{version: version, Preview: p, css: map[string]string{}}
+	for name, sitePath := range p.Assets() {
+		if path.Ext(name) == ".css" {
+			s.css[name] = sitePath
 		}
 	}
-	for _, p := range probes {
-		var buf bytes.Buffer
-		if err := r.Page(&buf, p); err != nil {
-			return nil, fmt.Errorf("render %s: %w", p.Path, err)
-		}
-	}
-	return s, nil
+	return s
 }
+
+// site returns the parsed site the snapshot shows.
+func (s *snapshot) site() *build.Site { return s.Preview.Site() }
+
+// file returns the file at a site path ("db/pool/index.html").
+func (s *snapshot) file(name string) ([]byte, bool, error) { return s.Preview.File(name) }
 
 // probes returns the pages to render to test a new version of the site:
 // the changed pages when only pages changed, else every kind of page the
@@ -98,49 +63,6 @@ func probes(site *build.Site, changed []string, themeChanged bool) []*page.Page 
 		}
 	}
 	return out
-}
-
-// themeName returns the theme's name of a fingerprinted asset:
-// "assets/style.0123456789.css" → "style.css".
-func themeName(sitePath string) string {
-	name := strings.TrimPrefix(sitePath, "assets/")
-	ext := path.Ext(name)
-	stem := strings.TrimSuffix(name, ext)
-	if i := strings.LastIndexByte(stem, '.'); i >= 0 && len(stem)-i == 11 {
-		stem = stem[:i]
-	}
-	return stem + ext
-}
-
-// file returns the file at a site path ("db/pool/index.html").
-func (s *snapshot) file(name string) ([]byte, bool, error) {
-	if p, ok := s.pages[name]; ok {
-		var buf bytes.Buffer
-		if err := s.r.Page(&buf, p); err != nil {
-			return nil, false, fmt.Errorf("render %s: %w", p.Path, err)
-		}
-		return buf.Bytes(), true, nil
-	}
-	if data, ok := s.theme[name]; ok {
-		return data, true, nil
-	}
-	s.once.Do(func() {
-		s.files = memFiles{}
-		s.filesErr = build.RenderFiles(s.site, s.r, s.files)
-	})
-	if s.filesErr != nil {
-		return nil, false, s.filesErr
-	}
-	data, ok := s.files[name]
-	return data, ok, nil
-}
-
-// memFiles is a site's files in memory, by site path.
-type memFiles map[string][]byte
-
-func (m memFiles) WriteFile(name string, data []byte) error {
-	m[name] = data
-	return nil
 }
 
 // changedPages compares the pages of two versions of a site. When only

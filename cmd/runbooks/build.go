@@ -33,9 +33,6 @@ func runBuild(ctx context.Context, e env, args []string) error {
 	if cfg.BaseURL == "" {
 		cfg.BaseURL = netlifyURL(e.getenv)
 	}
-	if cfg, err = build.Configure(cfg); err != nil {
-		return &exitError{exitUsage, err}
-	}
 	if cfg.Now, err = build.Today(e.getenv); err != nil {
 		return &exitError{exitUsage, err}
 	}

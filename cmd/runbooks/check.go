@@ -2,19 +2,13 @@ package main
 
 import (
 	"context"
-	"errors"
-	"fmt"
-	"os"
 	"path/filepath"
 	"time"
 
 	"github.com/arcaapi/runbooks/build"
-	"github.com/arcaapi/runbooks/build/alertrules"
-	"github.com/arcaapi/runbooks/build/alerts"
-	"github.com/arcaapi/runbooks/build/check"
+	"github.com/arcaapi/runbooks/build/cache"
 	"github.com/arcaapi/runbooks/build/diag"
 	"github.com/arcaapi/runbooks/build/external"
-	"github.com/arcaapi/runbooks/build/link"
 )
 
 func runCheck(ctx context.Context, e env, args []string) error {
@@ -50,96 +44,30 @@ Exit 0: no errors; 1: errors (or warnings with --strict); 2: usage or I/O error.
 	if cfg.BaseURL == "" {
 		cfg.BaseURL = netlifyURL(e.getenv)
 	}
-	if cfg, err = build.Configure(cfg); err != nil {
-		return &exitError{exitUsage, err}
-	}
-	if *rules != "" && cfg.BaseURL == "" {
-		return &exitError{exitUsage, errors.New("--alert-rules needs --base-url, to tell which runbook_url values point at this site")}
-	}
 	if cfg.Now, err = build.Today(e.getenv); err != nil {
 		return &exitError{exitUsage, err}
+	}
+	cfg.AlertRules = *rules
+	if *ext {
+		cfg.External = &external.Options{CacheFile: *extCache, TTL: *extTTL, Timeout: *extTimeout, Deadline: *extDeadline, AllowPrivate: *extPrivate}
+		switch cfg.External.CacheFile {
+		case "off":
+			cfg.External.CacheFile = ""
+		case "":
+			if dir, ok := cache.Dir("", false); ok {
+				cfg.External.CacheFile = filepath.Join(dir, "external.json")
+			}
+		}
 	}
 	res, err := build.Check(ctx, cfg)
 	if err != nil {
 		return &exitError{exitUsage, err}
 	}
-	probs, files, lowered := res.Problems, res.Pages, res.Lowered
-	var extra []diag.Problem
-	if *rules != "" {
-		ps, n, err := checkAlertRules(cfg, res.Site, *rules)
-		if err != nil {
-			return &exitError{exitUsage, err}
-		}
-		extra, files = append(extra, ps...), files+n
-	}
-	if *ext {
-		opt := external.Options{CacheFile: *extCache, TTL: *extTTL, Timeout: *extTimeout, Deadline: *extDeadline, AllowPrivate: *extPrivate}
-		switch opt.CacheFile {
-		case "off":
-			opt.CacheFile = ""
-		case "":
-			if dir, err := os.UserCacheDir(); err == nil {
-				opt.CacheFile = filepath.Join(dir, "runbooks", "external.json")
-			}
-		}
-		ps, err := external.Check(ctx, external.Links(res.Site.Pages), opt)
-		if err != nil {
-			return &exitError{exitUsage, fmt.Errorf("--external: %w", err)}
-		}
-		extra = append(extra, ps...)
-	}
-	extra, n := res.Site.Levels(extra)
-	probs, lowered = append(probs, extra...), lowered+n
-	diag.Sort(probs)
-	if err := diag.WriteSummary(e.stdout, f, cfg.Src, probs, diag.Summary{Files: files, Lowered: lowered}); err != nil {
+	if err := diag.WriteSummary(e.stdout, f, cfg.Src, res.Problems, diag.Summary{Files: res.Files, Lowered: res.Lowered}); err != nil {
 		return err
 	}
-	errs, warns := diag.Count(probs)
-	if errs > 0 || *strict && warns > 0 {
-		return &exitError{exitContent, errors.New("")}
+	if errs, warns := diag.Count(res.Problems); errs > 0 || *strict && warns > 0 {
+		return &exitError{code: exitContent} // the problems and their count are the report
 	}
 	return nil
-}
-
-// checkAlertRules checks the alert rules at path against the site. Rule
-// files are named relative to the source folder, as every problem's file
-// is, so that output paths lead to them from the working folder.
-func checkAlertRules(cfg build.Config, site *build.Site, path string) ([]diag.Problem, int, error) {
-	rules, probs, n, err := alertrules.Load(path)
-	if err != nil {
-		return nil, 0, err
-	}
-	if len(rules) == 0 && len(probs) == 0 {
-		return nil, 0, fmt.Errorf("no alerting rules in %s", path)
-	}
-	for i := range rules {
-		rules[i].File = relTo(cfg.Src, rules[i].File)
-	}
-	for i := range probs {
-		probs[i].File = relTo(cfg.Src, probs[i].File)
-	}
-	base, err := link.NewBase(cfg.BaseURL)
-	if err != nil {
-		return nil, 0, fmt.Errorf("--base-url: %w", err)
-	}
-	in := alerts.RulesInput{Pages: site.Pages, Base: base, Rules: rules, SuggestID: check.SuggestID}
-	return append(probs, alerts.CheckRules(in)...), n, nil
-}
-
-// relTo returns the slash path of file relative to the folder dir, or
-// file itself when it is absolute.
-func relTo(dir, file string) string {
-	if filepath.IsAbs(filepath.FromSlash(file)) {
-		return file
-	}
-	d, err1 := filepath.Abs(dir)
-	f, err2 := filepath.Abs(filepath.FromSlash(file))
-	if err1 != nil || err2 != nil {
-		return file
-	}
-	r, err := filepath.Rel(d, f)
-	if err != nil {
-		return filepath.ToSlash(f)
-	}
-	return filepath.ToSlash(r)
 }

@@ -25,13 +25,20 @@ const (
 	exitInterrupted = 130
 )
 
-// exitError carries an exit code out of a subcommand.
+// exitError carries an exit code out of a subcommand, with the error to
+// print, or none when the command has already reported the failure (as
+// check does, with the problems it found).
 type exitError struct {
 	code int
-	err  error
+	err  error // nil: nothing more to print
 }
 
-func (e *exitError) Error() string { return e.err.Error() }
+func (e *exitError) Error() string {
+	if e.err == nil {
+		return fmt.Sprintf("exit status %d", e.code)
+	}
+	return e.err.Error()
+}
 func (e *exitError) Unwrap() error { return e.err }
 
 // env is what a subcommand may use of the process, passed in so tests can
@@ -114,7 +121,7 @@ func run(ctx context.Context, e env, args []string) int {
 			fmt.Fprintf(e.stderr, "runbooks %s: interrupted; nothing was written\n", name)
 			return exitInterrupted
 		case errors.As(err, &ee):
-			if ee.err != nil && ee.err.Error() != "" {
+			if ee.err != nil {
 				fmt.Fprintf(e.stderr, "runbooks %s: %s\n", name, diag.Escape(ee.err.Error()))
 			}
 			return ee.code

@@ -40,9 +40,6 @@ func runServe(ctx context.Context, e env, args []string) error {
 	if e.getenv("SOURCE_DATE_EPOCH") != "" {
 		opts.Config.Now = now
 	}
-	if opts.Config, err = build.Configure(opts.Config); err != nil {
-		return &exitError{exitUsage, err}
-	}
 	opts.Stderr = e.stderr
 	opts.Ready = func(url string) {
 		fmt.Fprintf(e.stdout, "serving %s (Ctrl-C to stop)\n", url)
