@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/arcaapi/runbooks/build/nearest"
 	"github.com/arcaapi/runbooks/build/page"
 )
 
@@ -92,7 +93,7 @@ func (ix *index) closestFile(target string, kind targetKind) string {
 			return target + ".md"
 		}
 	}
-	if best := closest(target, names); best != "" {
+	if best := nearest.Name(target, names); best != "" {
 		return best
 	}
 	if kind == folder {
@@ -106,25 +107,6 @@ func (ix *index) closestFile(target string, kind targetKind) string {
 		return same[0]
 	}
 	return ""
-}
-
-// closeEnough is the largest edit distance at which a name is suggested
-// for s: a third of its length, and at least one.
-func closeEnough(s string) int {
-	return max(1, len(s)/3)
-}
-
-// closest returns the name nearest to s by edit distance, if it is close
-// enough; the first in order on a tie.
-func closest(s string, names []string) string {
-	limit := closeEnough(s)
-	best, bestD := "", limit+1
-	for _, n := range names {
-		if d := distance(s, n, bestD-1); d < bestD {
-			best, bestD = n, d
-		}
-	}
-	return best
 }
 
 // suggestID returns the id of the page at to that the missing fragment
@@ -144,7 +126,7 @@ func suggestID(frag string, to *page.Page) string {
 		}
 	}
 	lf := strings.ToLower(frag)
-	if best := closest(lf, ids); best != "" {
+	if best := nearest.Name(lf, ids); best != "" {
 		return best
 	}
 	if len(lf) < 3 {
@@ -172,46 +154,6 @@ func subset(a, b []string) bool {
 		}
 	}
 	return true
-}
-
-// distance returns the edit distance between a and b in bytes, counting
-// an insertion, deletion, substitution or swap of neighbours as one edit
-// (the optimal string alignment distance), or limit+1 as soon as it is
-// known to exceed limit.
-func distance(a, b string, limit int) int {
-	if limit < 0 {
-		return limit + 1
-	}
-	if d := len(a) - len(b); d > limit || -d > limit {
-		return limit + 1
-	}
-	// Three rows: the one before the previous one is needed for swaps.
-	prev2 := make([]int, len(b)+1)
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		rowMin := cur[0]
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-			if i > 1 && j > 1 && a[i-1] == b[j-2] && a[i-2] == b[j-1] {
-				cur[j] = min(cur[j], prev2[j-2]+1)
-			}
-			rowMin = min(rowMin, cur[j])
-		}
-		if rowMin > limit {
-			return limit + 1
-		}
-		prev2, prev, cur = prev, cur, prev2
-	}
-	return prev[len(b)]
 }
 
 // SuggestID returns the heading id of the page to that frag was probably

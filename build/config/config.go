@@ -17,6 +17,7 @@ import (
 	"github.com/bmatcuk/doublestar/v4"
 
 	"github.com/arcaapi/runbooks/build/diag"
+	"github.com/arcaapi/runbooks/build/nearest"
 )
 
 // FileName is the configuration's name at the root of the source folder.
@@ -207,7 +208,7 @@ func (r *reader) unknown(k toml.Key) {
 		}
 	}
 	msg := fmt.Sprintf("unknown key %q", strings.Join(k, "."))
-	if s := closest(name, known); s != "" {
+	if s := nearest.Name(strings.ToLower(name), known); s != "" {
 		msg += fmt.Sprintf(" (did you mean %q?)", s)
 	}
 	r.errorf(r.at(k...), "%s", msg)
@@ -246,7 +247,7 @@ func (r *reader) rules(in map[string]string) map[string]Level {
 		at := r.at("rules", id)
 		if !KnownRule(id) {
 			msg := fmt.Sprintf("unknown rule %q", id)
-			if s := closest(id, RuleIDs()); s != "" {
+			if s := nearest.Name(strings.ToLower(id), RuleIDs()); s != "" {
 				msg += fmt.Sprintf(" (did you mean %q?)", s)
 			}
 			r.errorf(at, "%s", msg)
