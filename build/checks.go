@@ -24,6 +24,7 @@ func (set settings) check(s *Site) ([]diag.Problem, int) {
 		probs = append(probs, pp...)
 	}
 	probs = append(probs, publish.Check(s.Pages)...)
+	probs = append(probs, s.aliasProbs...)
 	probs = append(probs, check.Run(check.Input{Pages: s.Pages, Assets: sortedKeys(s.assets.linkable), Dirs: s.Tree.Dirs, Now: s.Now, Base: set.base,
 		Unpublished: s.assets.unpublishedReason})...)
 	probs = append(probs, s.outputClaims()...)

@@ -28,7 +28,8 @@ var update = flag.Bool("update", false, "rewrite the want/ sections of testdata/
 //   - want/files: the published files, one per line (the theme's assets
 //     left out: their names carry a hash of their content);
 //   - want/<output file>: the <main> element of a page, or a whole file
-//     that is not HTML (_redirects, runbooks.json).
+//     that is not a page (_redirects, runbooks.json, an alias's
+//     redirecting page).
 //
 // After a deliberate change to the output, run
 //
@@ -135,10 +136,10 @@ func buildArchive(t *testing.T, ar *txtar.Archive) map[string]string {
 		if err != nil {
 			return err
 		}
-		if !strings.HasSuffix(rel, ".html") {
-			got[rel] = string(data)
-		} else if main := mainElement(string(data)); main != "" {
+		if main := mainElement(string(data)); main != "" && strings.HasSuffix(rel, ".html") {
 			got[rel] = main + "\n"
+		} else {
+			got[rel] = string(data)
 		}
 		return nil
 	})

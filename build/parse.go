@@ -11,6 +11,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/arcaapi/runbooks/build/alias"
 	"github.com/arcaapi/runbooks/build/cache"
 	"github.com/arcaapi/runbooks/build/config"
 	"github.com/arcaapi/runbooks/build/diag"
@@ -34,13 +35,17 @@ type Site struct {
 	Lowered  int // problems lowered or silenced by the configuration
 
 	Files []string // the source tree's files that are published besides the pages, sorted
+	// Aliases are the other URLs of pages (Hugo's aliases: front matter)
+	// that lead to them, sorted by path.
+	Aliases []alias.Alias
 
 	// What check and an incremental parse need to redo only the pages
 	// that changed.
-	loadProbs []diag.Problem   // the load stage's problems
-	pageProbs [][]diag.Problem // each page's own problems, by index in Pages
-	cached    int              // pages taken from the page cache
-	assets    assetKinds       // what may be published of the tree's other files
+	loadProbs  []diag.Problem   // the load stage's problems
+	pageProbs  [][]diag.Problem // each page's own problems, by index in Pages
+	cached     int              // pages taken from the page cache
+	assets     assetKinds       // what may be published of the tree's other files
+	aliasProbs []diag.Problem   // the aliases that lead nowhere, or collide
 }
 
 // loaded is the load stage's result: the tree and the problems of the
@@ -85,6 +90,7 @@ func (set settings) site(tree loaded, pages []*page.Page, perPage [][]diag.Probl
 	site.Tree, site.Pages, site.pageProbs = dropDrafts(tree.tree, pages, perPage)
 	site.Title = set.title(site.Pages)
 	site.Files = set.publishedFiles(site, set.sortAssets(site))
+	site.Aliases, site.aliasProbs = alias.Collect(site.Pages, site.aliasReserved())
 	return site
 }
 

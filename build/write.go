@@ -129,7 +129,7 @@ func renderFiles(site *Site, r *render.Renderer, owners *owners) error {
 	if err != nil {
 		return err
 	}
-	pub, err := publish.Files(publish.Input{Pages: site.Pages, Base: r.Base(), Now: site.Now, Renderer: r})
+	pub, err := publish.Files(publish.Input{Pages: site.Pages, Aliases: site.Aliases, Base: r.Base(), Now: site.Now, Renderer: r})
 	if err != nil {
 		return err
 	}

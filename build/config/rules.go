@@ -27,6 +27,7 @@ var ruleIDs = []string{
 	"generated-name",
 	"hidden-characters",
 	"invalid-alert-rules",
+	"invalid-alias",
 	"invalid-metadata",
 	"invalid-utf8",
 	"link-escapes-root",

@@ -18,6 +18,11 @@ const HeadersFile = "_headers"
 // framing.
 const ContentSecurityPolicy = "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 
+// metaPolicy is ContentSecurityPolicy as a page carries it in a meta
+// element, for hosts that send no headers: browsers ignore frame-ancestors
+// there, and say so in the console.
+var metaPolicy = strings.Replace(ContentSecurityPolicy, "; frame-ancestors 'none'", "", 1)
+
 // Cache-Control values.
 const (
 	// CacheForever is for files whose name changes when their content does.

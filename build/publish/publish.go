@@ -1,6 +1,7 @@
 // Package publish implements the files static hosting needs beside the
-// pages: alert URLs (redirect rules, the alert map and index), response
-// headers, runbooks.json, sitemap.xml and robots.txt.
+// pages: alert URLs (redirect rules, the alert map and index), the pages'
+// aliases (redirect rules and redirecting pages), response headers,
+// runbooks.json, sitemap.xml and robots.txt.
 //
 // The same output works on every static host: Netlify and Cloudflare Pages
 // read _redirects and _headers; GitHub Pages, S3 and a plain web server
@@ -18,6 +19,7 @@ import (
 	"time"
 
 	"github.com/arcaapi/runbooks/build/alerts"
+	"github.com/arcaapi/runbooks/build/alias"
 	"github.com/arcaapi/runbooks/build/diag"
 	"github.com/arcaapi/runbooks/build/link"
 	"github.com/arcaapi/runbooks/build/page"
@@ -34,7 +36,8 @@ type Renderer interface {
 
 // Input is the parsed site to publish.
 type Input struct {
-	Pages    []*page.Page // sorted by path
+	Pages    []*page.Page  // sorted by path
+	Aliases  []alias.Alias // the pages' other URLs, without collisions
 	Base     link.Base
 	Now      time.Time // the build date
 	Renderer Renderer
@@ -53,14 +56,14 @@ func Files(in Input) ([]page.File, error) {
 		{Name: "robots.txt", Data: robots(in.Base)},
 	}
 	claimed, _ := alerts.Claim(in.Pages)
+	var redirects []byte
 	if len(claimed) > 0 {
 		m, err := alerts.Map(claimed)
 		if err != nil {
 			return nil, err
 		}
-		files = append(files,
-			page.File{Name: alerts.RedirectsFile, Data: alerts.Redirects(in.Base, claimed)},
-			page.File{Name: alerts.MapFile, Data: m})
+		redirects = alerts.Redirects(in.Base, claimed)
+		files = append(files, page.File{Name: alerts.MapFile, Data: m})
 		if !hasPageAt(in.Pages, alerts.Prefix) {
 			var buf bytes.Buffer
 			if err := in.Renderer.Alerts(&buf, claimed); err != nil {
@@ -68,6 +71,17 @@ func Files(in Input) ([]page.File, error) {
 			}
 			files = append(files, page.File{Name: alerts.IndexPage, Data: buf.Bytes()})
 		}
+	}
+	if len(in.Aliases) > 0 {
+		redirects = append(redirects, alias.Redirects(in.Base, in.Aliases)...)
+		pages, err := alias.Pages(in.Base, in.Aliases, metaPolicy)
+		if err != nil {
+			return nil, err
+		}
+		files = append(files, pages...)
+	}
+	if redirects != nil {
+		files = append(files, page.File{Name: alerts.RedirectsFile, Data: redirects})
 	}
 	if sm, ok, err := sitemap(in.Pages, in.Base); err != nil {
 		return nil, err

@@ -1,0 +1,20 @@
+package build
+
+import (
+	"github.com/arcaapi/runbooks/build/alias"
+)
+
+// aliasReserved returns what the site writes besides its pages and
+// aliases, for the aliases' collision check: the generated files and
+// folders, the theme's assets, and the published source files.
+func (s *Site) aliasReserved() alias.Reserved {
+	genFiles, genDirs := generatedNames()
+	res := alias.Reserved{Files: make(map[string]string, len(genFiles)+len(s.Files)), Dirs: append(genDirs, "assets")}
+	for f := range genFiles {
+		res.Files[f] = generated
+	}
+	for _, f := range s.Files {
+		res.Files[f] = f
+	}
+	return res
+}
