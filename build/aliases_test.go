@@ -146,3 +146,29 @@ func redirectRules(t *testing.T, out, status string) map[string]string {
 	}
 	return rules
 }
+
+// TestAliasesBesideAlerts checks that a site with alerts and aliases has
+// one _redirects holding both, the alert rules as they are without
+// aliases, and that the redirecting pages are not pages of the site: not
+// in the sitemap, runbooks.json or the search index.
+func TestAliasesBesideAlerts(t *testing.T) {
+	files := map[string]string{
+		"README.md":    "# Runbooks\n\n[Disk](disk-full.md)\n",
+		"disk-full.md": "---\ntitle: Disk full\nseverity: SEV2\nowner: Platform\nlast_updated: 2026-11-01\nalerts: [DiskFull]\naliases: [/storage/disk/]\n---\n# Disk full\n" + sections,
+	}
+	out, _ := buildTree(t, files, "https://runbooks.example.com/")
+	redirects := read(t, out, "_redirects")
+	alertRules := strings.Index(redirects, "/alerts/diskfull/ /disk-full/ 301\n")
+	aliasRules := strings.Index(redirects, "/storage/disk/ /disk-full/ 301!\n/storage/disk/ /disk-full/ 301\n/storage/disk /disk-full/ 301!\n/storage/disk /disk-full/ 301\n")
+	if alertRules < 0 || aliasRules < alertRules {
+		t.Errorf("_redirects lacks the alert rules, then the alias rules:\n%s", redirects)
+	}
+	if page := read(t, out, "storage/disk/index.html"); !strings.Contains(page, `url=/disk-full/">`) {
+		t.Errorf("the alias's page does not lead to the runbook:\n%s", page)
+	}
+	for _, name := range []string{"sitemap.xml", "runbooks.json", "search/index.js"} {
+		if strings.Contains(read(t, out, name), "storage/disk") {
+			t.Errorf("%s lists the alias as a page", name)
+		}
+	}
+}
