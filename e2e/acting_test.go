@@ -275,15 +275,12 @@ func TestActingOnARunbook(t *testing.T) {
 	t.Run("page weight", func(t *testing.T) {
 		// Measured on 2026-12-05 before the reading-flow work (commit
 		// 5fde2b5): /arca-api-down/ and the files it loads, each gzipped
-		// at level 9, came to 29,786 bytes. The goal was to grow at most
-		// 10%. Since then the runbook itself gained a command for every
-		// verification item, an escalation section and typed parameters,
-		// and the theme folder navigation, callouts and the acting
-		// features: the page now weighs about 35,300 bytes, 19% more, and
-		// that goal is not met. The bound below is today's weight with
-		// 4% to spare: it stops further growth, and is to come down as
-		// the theme's script and styles are trimmed.
-		const before, bound = 29786, 36864
+		// at level 9, came to 29,786 bytes. The page may grow at most 10%
+		// over that, whatever the theme and the runbook gain. The search
+		// code loads when the reader goes to the search box, and the
+		// index when a query needs it, so neither counts here.
+		const before = 29786
+		const bound = before * 110 / 100 // 32,764 bytes
 		tb := openTab(t, browserCtx, repo)
 		tb.open("/arca-api-down/")
 		var urls []string
@@ -310,7 +307,7 @@ func TestActingOnARunbook(t *testing.T) {
 		}
 		t.Logf("page weight of /arca-api-down/: %d bytes gzipped, %+.1f%% against %d before", total, 100*float64(total-before)/before, before)
 		if total > bound {
-			t.Errorf("page weight %d bytes, more than the %d bytes it weighed when last measured", total, bound)
+			t.Errorf("page weight %d bytes, %+.1f%% against %d before: more than the %d bytes (10%% more) it may weigh", total, 100*float64(total-before)/before, before, bound)
 		}
 	})
 }

@@ -361,7 +361,7 @@ func testForgivingSearch(t *testing.T, browserCtx context.Context, origin string
 	tb.wait(fmt.Sprintf(`document.getElementById("search-listbox").dataset.query === %q`, alert))
 	tb.do(chromedp.KeyEvent("\r"))
 	keys++
-	tb.wait(`location.pathname === "/arca-api-down/" && document.getElementById("search-popup") !== null`)
+	tb.wait(`location.pathname === "/arca-api-down/" && document.querySelector(".to-top-float") !== null`)
 	if !tb.truth(`document.activeElement === document.querySelector(".content .code pre")`) {
 		t.Fatalf("after Enter on a result the focus is on %s, want the first command", tb.str(`document.activeElement.outerHTML.slice(0, 80)`))
 	}

@@ -208,11 +208,11 @@ func (tb *tab) do(actions ...chromedp.Action[chromedp.Void]) {
 }
 
 // open loads a page of the site and waits until runbooks.js has set it up
-// (it builds the search box last).
+// (the back-to-top control is among the last things it adds).
 func (tb *tab) open(path string) {
 	tb.t.Helper()
 	tb.do(chromedp.Navigate(tb.origin + path))
-	tb.wait(`document.readyState === "complete" && document.getElementById("search-popup") !== null`)
+	tb.wait(`document.readyState === "complete" && document.querySelector(".to-top-float") !== null`)
 }
 
 // follow clicks the link the expression names and, unless the link only
@@ -239,7 +239,7 @@ func (tb *tab) follow(link string) {
 func (tb *tab) reload() {
 	tb.t.Helper()
 	tb.do(chromedp.Reload())
-	tb.wait(`document.readyState === "complete" && document.getElementById("search-popup") !== null`)
+	tb.wait(`document.readyState === "complete" && document.querySelector(".to-top-float") !== null`)
 }
 
 // eval evaluates a JavaScript expression in the page and decodes its value

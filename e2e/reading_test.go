@@ -67,7 +67,7 @@ func TestFixtureSite(t *testing.T) {
 		}
 		tb.do(chromedp.KeyEvent(kb.ArrowUp))
 		tb.do(chromedp.KeyEvent(kb.Enter))
-		tb.wait(`location.pathname === "/db/pool/" && document.getElementById("search-popup") !== null`)
+		tb.wait(`location.pathname === "/db/pool/" && document.querySelector(".to-top-float") !== null`)
 
 		// Escape clears the box.
 		tb.do(chromedp.SendKeys(chromedp.ID("search-input"), "latency"))
@@ -81,6 +81,18 @@ func TestFixtureSite(t *testing.T) {
 		}
 
 		// Enter right after pasting goes to the first result.
+		tb.do(chromedp.SendKeys(chromedp.ID("search-input"), "ApiLatencyHigh\n"))
+		tb.wait(`location.pathname === "/latency/"`)
+	})
+
+	t.Run("search loads when the box is first used", func(t *testing.T) {
+		tb := openTab(t, browserCtx, origin)
+		tb.open("/db/pool/")
+		if tb.truth(`performance.getEntriesByType("resource").some(e => /\/search(\.[0-9a-f]+\.js|\/)/.test(e.name))`) {
+			t.Error("a page only read loaded the search code or index")
+		}
+		// A pasted alert name and Enter, before the search code has
+		// loaded, still go to its runbook.
 		tb.do(chromedp.SendKeys(chromedp.ID("search-input"), "ApiLatencyHigh\n"))
 		tb.wait(`location.pathname === "/latency/"`)
 	})

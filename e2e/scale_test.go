@@ -75,13 +75,15 @@ type measure struct {
 	First   string  `json:"first"`
 }
 
-// measureJS returns a script that types q into the search box and resolves,
-// once the results are in the list, to how long that took and how many
-// bytes of the index were loaded meanwhile.
+// measureJS returns a script that goes to the search box, types q into it
+// and resolves, once the results are in the list, to how long that took
+// and how many bytes of the index were loaded meanwhile.
 func measureJS(q string) string {
 	qq, _ := json.Marshal(q)
 	return strings.ReplaceAll(fmt.Sprintf(`(async (q) => {
 	const input = document.getElementById("search-input");
+	input.focus(); // search loads when the box is first used
+	while (!document.getElementById("search-listbox")) await new Promise(r => setTimeout(r, 10));
 	const list = document.getElementById("search-listbox");
 	const loaded = () => performance.getEntriesByType("resource")
 		.filter(e => e.name.includes("/search/")).reduce((n, e) => n + e.encodedBodySize, 0);
