@@ -6,14 +6,28 @@ set -euo pipefail
 
 usage() {
 	cat <<'EOF'
-usage: bench/compare.sh [-n PAGES] [-pairs N] [-repeat] [-bin PATH]
+usage: bench/compare.sh [-n PAGES] [-pairs N] [-repeat] [-bin PATH] [-no-hugo]
+       bench/compare.sh -scale [-sizes N,N] [-rss-only N] [-pairs N] [-results DIR]
+                        [-before FILE] [-repeat] [-bin PATH] [-no-hugo]
 
-  -n PAGES   runbooks to generate (default 10000)
-  -pairs N   timed runbooks/Hugo pairs, run alternately (default 3)
-  -repeat    generate the tree with shared code blocks (bench/gen -repeat)
-  -bin PATH  time this runbooks binary instead of building ./cmd/runbooks
+  -n PAGES      runbooks to generate (default 10000)
+  -pairs N      timed runbooks/Hugo pairs, run alternately (default 3)
+  -repeat       generate the tree with shared code blocks (bench/gen -repeat)
+  -bin PATH     time this runbooks binary instead of building ./cmd/runbooks
+  -no-hugo      leave Hugo out (the ratios are then not given)
 
-Installs Debian's hugo and time packages if they are missing (needs root).
+Scale mode: how time and memory grow with the tree.
+  -scale        cold and warm builds of each size, both tools alternately,
+                then one cold build of the -rss-only size by runbooks alone
+  -sizes N,N    the sizes built by both tools (default 10000,30000)
+  -rss-only N   the size built once by runbooks alone, for its peak memory
+                (default 100000; 0 leaves it out)
+  -results DIR  where scale.tsv (every run) and scale.svg (per-page time and
+                peak memory against pages) go (default: a new folder in /tmp)
+  -before FILE  an earlier run's scale.tsv, drawn dashed in scale.svg
+
+Installs Debian's hugo and time packages if they are missing (needs root);
+without hugo, and not root, it times runbooks alone and says so.
 EOF
 }
 
@@ -21,32 +35,54 @@ n=10000
 pairs=3
 repeat=
 bin=
+use_hugo=1
+scale=
+sizes=10000,30000
+rss_only=100000
+results=
+before_tsv=
 while (($#)); do
 	case $1 in
 	-n) n=${2:?-n needs a number}; shift 2 ;;
 	-pairs) pairs=${2:?-pairs needs a number}; shift 2 ;;
 	-repeat) repeat=-repeat; shift ;;
 	-bin) bin=${2:?-bin needs a path}; shift 2 ;;
+	-no-hugo) use_hugo=; shift ;;
+	-scale) scale=1; shift ;;
+	-sizes) sizes=${2:?-sizes needs a list}; shift 2 ;;
+	-rss-only) rss_only=${2:?-rss-only needs a number}; shift 2 ;;
+	-results) results=${2:?-results needs a folder}; shift 2 ;;
+	-before) before_tsv=${2:?-before needs a file}; shift 2 ;;
 	-h | -help | --help) usage; exit 0 ;;
 	*) usage >&2; exit 2 ;;
 	esac
 done
 [[ $n =~ ^[1-9][0-9]*$ && $pairs =~ ^[1-9][0-9]*$ ]] || { usage >&2; exit 2; }
+[[ $sizes =~ ^[1-9][0-9]*(,[1-9][0-9]*)*$ && $rss_only =~ ^[0-9]+$ ]] || { usage >&2; exit 2; }
+[[ -z $before_tsv || -f $before_tsv ]] || { echo "compare.sh: -before $before_tsv: no such file" >&2; exit 2; }
+# The paths given are the caller's: resolve them before moving to the repository.
+[[ -z $bin ]] || bin=$(realpath -m -- "$bin")
+[[ -z $results ]] || results=$(realpath -m -- "$results")
+[[ -z $before_tsv ]] || before_tsv=$(realpath -m -- "$before_tsv")
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
-# apt_install PACKAGE installs a Debian package, or explains how when not root.
+# apt_install PACKAGE installs a Debian package; it fails, saying how to
+# install it, when not root or without apt-get.
 apt_install() {
-	if [[ $(id -u) -ne 0 ]]; then
+	if [[ $(id -u) -ne 0 ]] || ! command -v apt-get >/dev/null; then
 		echo "compare.sh: $1 is not installed; run 'sudo apt-get install -y $1' (installing needs root)" >&2
-		exit 1
+		return 1
 	fi
 	echo "installing Debian package $1..." >&2
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$1" >&2 ||
 		{ apt-get update -qq >&2 && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$1" >&2; }
 }
-command -v hugo >/dev/null || apt_install hugo
-[[ -x /usr/bin/time ]] || apt_install time
+[[ -x /usr/bin/time ]] || apt_install time || exit 1
+if [[ -n $use_hugo ]] && ! command -v hugo >/dev/null && ! apt_install hugo; then
+	echo "compare.sh: hugo is missing: timing runbooks alone; the Hugo rows and the ratios are left out" >&2
+	use_hugo=
+fi
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/runbooks-bench.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
@@ -61,11 +97,8 @@ go build -o "$tmp/gen" ./bench/gen
 # Our tool's persistent cache lives here, never in the user's cache. Set
 # after building, so that go build still uses the user's build cache.
 export XDG_CACHE_HOME="$tmp/xdg-cache"
-"$tmp/gen" -n "$n" -o "$tmp/tree" $repeat
 # Hugo writes resources/ and lock files into its site folder: use a copy.
 cp -r bench/hugo "$tmp/hugo-site"
-# Read the tree once so neither tool pays for a cold page cache.
-tar -cf - -C "$tmp" tree >/dev/null
 
 # timed LABEL CMD... runs CMD under /usr/bin/time, appends "wall user sys
 # maxrss_kb" to $tmp/LABEL.times and stops the script if CMD fails.
@@ -79,14 +112,6 @@ timed() {
 	fi
 	tail -n 1 "$tmp/time.out" >>"$tmp/$label.times"
 }
-
-ours_cold=("$tmp/runbooks" build --src "$tmp/tree" --out "$tmp/out-ours" --no-cache)
-hugo_cold=(hugo --source "$tmp/hugo-site" --contentDir "$tmp/tree" --destination "$tmp/out-hugo"
-	--cacheDir "$tmp/hugo-cache" --noBuildLock --quiet)
-ours_warm=("$tmp/runbooks" build --src "$tmp/tree" --out "$tmp/out-warm")
-ours_check=("$tmp/runbooks" check --src "$tmp/tree")
-ours_small=("$tmp/runbooks" build --src runbooks --out "$tmp/small")
-ours_small_cold=("$tmp/runbooks" build --src runbooks --out "$tmp/small" --no-cache)
 
 # settle waits, up to two minutes, until the disk holding $tmp is quiet:
 # fewer than 20 writes and discards in two seconds. Every timed run of the
@@ -126,10 +151,110 @@ clean() {
 	settle
 }
 
+# hugo_cmd TREE OUT sets the array hugo_build to Hugo's build of TREE into
+# OUT, with the copy of bench/hugo as its site.
+hugo_cmd() {
+	hugo_build=(hugo --source "$tmp/hugo-site" --contentDir "$1" --destination "$2"
+		--cacheDir "$tmp/hugo-cache" --noBuildLock --quiet)
+}
+
+# counts DIR prints the number of files and the number of folders in DIR
+# (DIR itself included), tab-separated.
+counts() {
+	printf '%s\t%s' "$(find "$1" -type f | wc -l)" "$(find "$1" -type d | wc -l)"
+}
+
+# scale_run PAGES TOOL KIND OUT CMD... times CMD and appends one line to
+# $tsv: pages, tool, kind, wall, user and system seconds, peak RSS in KB,
+# and the files and folders in OUT afterwards.
+scale_run() {
+	local pages=$1 tool=$2 kind=$3 out=$4
+	shift 4
+	timed "$tool-$kind-$pages" "$@"
+	printf '%s\t%s\t%s\t%s\t%s\n' "$pages" "$tool" "$kind" \
+		"$(tail -n 1 "$tmp/$tool-$kind-$pages.times" | tr ' ' '\t')" "$(counts "$out")" >>"$tsv"
+}
+
+# Scale mode: for each size, alternately, runbooks cold (empty cache
+# folder and no output folder, as on a new CI machine) then warm (the same
+# command again, nothing changed), and Hugo cold (empty cache, output and
+# resources/) then warm (the same command again); then one cold build of
+# the -rss-only tree by runbooks alone. Every run goes to scale.tsv, which
+# bench/scale turns into the tables and scale.svg.
+if [[ -n $scale ]]; then
+	[[ -n $results ]] || results=$(mktemp -d "${TMPDIR:-/tmp}/runbooks-scale.XXXXXX")
+	mkdir -p "$results"
+	tsv=$results/scale.tsv
+	printf 'pages\ttool\tkind\twall_s\tuser_s\tsys_s\tmaxrss_kb\tfiles\tfolders\n' >"$tsv"
+	go build -o "$tmp/scale" ./bench/scale
+	ours_out=$tmp/out-ours
+	for size in ${sizes//,/ }; do
+		echo "generating $size pages..." >&2
+		"$tmp/gen" -n "$size" -o "$tmp/tree-$size" $repeat
+		tar -cf - -C "$tmp" "tree-$size" >/dev/null
+		ours_build=("$tmp/runbooks" build --src "$tmp/tree-$size" --out "$ours_out")
+		hugo_cmd "$tmp/tree-$size" "$tmp/out-hugo"
+		for ((i = 1; i <= pairs; i++)); do
+			echo "$size pages: pair $i of $pairs..." >&2
+			clean "$ours_out" "$tmp/.runbooks-prev-out-ours" "$XDG_CACHE_HOME"
+			scale_run "$size" runbooks cold "$ours_out" "${ours_build[@]}"
+			settle
+			scale_run "$size" runbooks warm "$ours_out" "${ours_build[@]}"
+			[[ -n $use_hugo ]] || continue
+			clean "$tmp/out-hugo" "$tmp/hugo-cache" "$tmp/hugo-site/resources"
+			scale_run "$size" hugo cold "$tmp/out-hugo" "${hugo_build[@]}"
+			settle
+			scale_run "$size" hugo warm "$tmp/out-hugo" "${hugo_build[@]}"
+		done
+		clean "$tmp/tree-$size"
+	done
+	if ((rss_only > 0)); then
+		echo "generating $rss_only pages, for runbooks alone..." >&2
+		"$tmp/gen" -n "$rss_only" -o "$tmp/tree-$rss_only" $repeat
+		tar -cf - -C "$tmp" "tree-$rss_only" >/dev/null
+		clean "$ours_out" "$tmp/.runbooks-prev-out-ours" "$XDG_CACHE_HOME"
+		scale_run "$rss_only" runbooks cold "$ours_out" \
+			"$tmp/runbooks" build --src "$tmp/tree-$rss_only" --out "$ours_out"
+	fi
+	hugo_name=
+	[[ -z $use_hugo ]] || hugo_name=$(hugo version | awk '{ print $1, $2 }')
+	cpu=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo 2>/dev/null || true)
+	echo
+	echo "runbooks${hugo_name:+ vs $hugo_name}, generated trees${repeat:+ (-repeat)}, medians of $pairs alternating runs"
+	echo "machine: $(nproc) CPUs${cpu:+, $cpu}, $(free -g | awk '/^Mem:/ { print $2 }') GB; $(go version | awk '{ print $3 }')"
+	echo
+	"$tmp/scale" -svg "$results/scale.svg" ${before_tsv:+-before "$before_tsv"} "$tsv"
+	cat <<EOF
+
+commands (TREE is bench/gen -n PAGES${repeat:+ -repeat}; XDG_CACHE_HOME is a folder of the script's):
+  runbooks cold: runbooks build --src TREE --out OUT    (OUT, its spare folder and XDG_CACHE_HOME removed first)
+  runbooks warm: the same command again, nothing changed
+  Hugo cold:     hugo --source bench/hugo --contentDir TREE --destination OUT --cacheDir CACHE --noBuildLock --quiet
+                 (OUT, CACHE and bench/hugo/resources removed first)
+  Hugo warm:     the same command again, nothing changed
+every run: $tsv
+plot:      $results/scale.svg
+EOF
+	exit 0
+fi
+
+"$tmp/gen" -n "$n" -o "$tmp/tree" $repeat
+# Read the tree once so neither tool pays for a cold page cache.
+tar -cf - -C "$tmp" tree >/dev/null
+
+ours_cold=("$tmp/runbooks" build --src "$tmp/tree" --out "$tmp/out-ours" --no-cache)
+hugo_cmd "$tmp/tree" "$tmp/out-hugo"
+hugo_cold=("${hugo_build[@]}")
+ours_warm=("$tmp/runbooks" build --src "$tmp/tree" --out "$tmp/out-warm")
+ours_check=("$tmp/runbooks" check --src "$tmp/tree")
+ours_small=("$tmp/runbooks" build --src runbooks --out "$tmp/small")
+ours_small_cold=("$tmp/runbooks" build --src runbooks --out "$tmp/small" --no-cache)
+
 for ((i = 1; i <= pairs; i++)); do
 	echo "pair $i of $pairs..." >&2
 	clean "$tmp/out-ours" "$tmp/.runbooks-prev-out-ours" "$XDG_CACHE_HOME"
 	timed ours "${ours_cold[@]}"
+	[[ -n $use_hugo ]] || continue
 	clean "$tmp/out-hugo" "$tmp/hugo-cache" "$tmp/hugo-site/resources"
 	timed hugo "${hugo_cold[@]}"
 done
@@ -176,6 +301,7 @@ done
 # median LABEL FIELD prints the median of a column of $tmp/LABEL.times;
 # FIELD "cpu" adds user and system time, "rss" gives peak RSS in MB.
 median() {
+	[[ -f $tmp/$1.times ]] || { printf -- -; return; }
 	awk -v f="$2" '{
 		if (f == "wall") v = $1; else if (f == "cpu") v = $2 + $3; else v = $4 / 1024
 		print v
@@ -184,7 +310,7 @@ median() {
 		printf "%.2f", m
 	}'
 }
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "-" }'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a != "-" && b > 0) printf "%.2f", a / b; else print "-" }'; }
 
 for l in ours hugo warm edit1 edit2 fresh check small_cold small; do
 	for f in wall cpu rss; do
@@ -197,7 +323,7 @@ mb=$(find "$tmp/tree" -name '*.md' -printf '%s\n' | awk '{ s += $1 } END { print
 cpu=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo 2>/dev/null || true)
 cat <<EOF
 
-runbooks vs $(hugo version | awk '{ print $1, $2 }') on $pages pages (${mb} MB${repeat:+, -repeat}), medians of $pairs alternating runs
+runbooks vs $(if [[ -n $use_hugo ]]; then hugo version | awk '{ print $1, $2 }'; else echo "no Hugo"; fi) on $pages pages (${mb} MB${repeat:+, -repeat}), medians of $pairs alternating runs
 machine: $(nproc) CPUs${cpu:+, $cpu}; $(go version | awk '{ print $3 }')
 
                                 wall s    CPU s   peak RSS MB
@@ -215,7 +341,7 @@ machine: $(nproc) CPUs${cpu:+, $cpu}; $(go version | awk '{ print $3 }')
 
 each cold run, in order (wall, user and system seconds):
   A: $(awk '{ printf "%s%s/%s/%s", (NR > 1 ? "  " : ""), $1, $2, $3 }' "$tmp/ours.times")
-  B: $(awk '{ printf "%s%s/%s/%s", (NR > 1 ? "  " : ""), $1, $2, $3 }' "$tmp/hugo.times")
+  B: $([[ -z $use_hugo ]] || awk '{ printf "%s%s/%s/%s", (NR > 1 ? "  " : ""), $1, $2, $3 }' "$tmp/hugo.times")
 
 commands (TREE is the generated tree):
   A: runbooks build --src TREE --out OUT --no-cache            (OUT and the cache removed before each run)
