@@ -7,7 +7,7 @@ set -euo pipefail
 usage() {
 	cat <<'EOF'
 usage: bench/compare.sh [-n PAGES] [-pairs N] [-repeat] [-bin PATH] [-no-hugo]
-       bench/compare.sh -scale [-sizes N,N] [-rss-only N] [-pairs N] [-results DIR]
+       bench/compare.sh -scale [-sizes N,N] [-rss-only N] [-serve] [-pairs N] [-results DIR]
                         [-before FILE] [-repeat] [-bin PATH] [-no-hugo]
 
   -n PAGES      runbooks to generate (default 10000)
@@ -25,6 +25,8 @@ Scale mode: how time and memory grow with the tree.
   -results DIR  where scale.tsv (every run) and scale.svg (per-page time and
                 peak memory against pages) go (default: a new folder in /tmp)
   -before FILE  an earlier run's scale.tsv, drawn dashed in scale.svg
+  -serve        also time serve's edit to reload event at the largest size
+                (build/serve's BenchmarkEditToEvent, on this checkout's code)
 
 Installs Debian's hugo and time packages if they are missing (needs root);
 without hugo, and not root, it times runbooks alone and says so.
@@ -41,6 +43,7 @@ sizes=10000,30000
 rss_only=100000
 results=
 before_tsv=
+serve=
 while (($#)); do
 	case $1 in
 	-n) n=${2:?-n needs a number}; shift 2 ;;
@@ -53,6 +56,7 @@ while (($#)); do
 	-rss-only) rss_only=${2:?-rss-only needs a number}; shift 2 ;;
 	-results) results=${2:?-results needs a folder}; shift 2 ;;
 	-before) before_tsv=${2:?-before needs a file}; shift 2 ;;
+	-serve) serve=1; shift ;;
 	-h | -help | --help) usage; exit 0 ;;
 	*) usage >&2; exit 2 ;;
 	esac
@@ -94,6 +98,9 @@ elif ! go build -o "$tmp/runbooks" ./cmd/runbooks; then
 	exit 1
 fi
 go build -o "$tmp/gen" ./bench/gen
+# The go command's own cache, for the serve benchmark, before
+# XDG_CACHE_HOME (where it would otherwise look) changes below.
+gocache=$(go env GOCACHE)
 # Our tool's persistent cache lives here, never in the user's cache. Set
 # after building, so that go build still uses the user's build cache.
 export XDG_CACHE_HOME="$tmp/xdg-cache"
@@ -208,6 +215,20 @@ if [[ -n $scale ]]; then
 		done
 		clean "$tmp/tree-$size"
 	done
+	serve_result=
+	if [[ -n $serve ]]; then
+		largest=$(tr , '\n' <<<"$sizes" | sort -n | tail -n 1)
+		echo "serve: edit to reload event at $largest pages..." >&2
+		settle
+		if ! GOCACHE=$gocache go test ./build/serve -run '^$' -bench 'EditToEvent/generated' -benchtime 1x \
+			-args -pages "$largest" >"$tmp/serve.log" 2>&1; then
+			echo "compare.sh: the serve benchmark failed" >&2
+			tail -n 20 "$tmp/serve.log" >&2
+			exit 1
+		fi
+		grep -E 'EditToEvent|first build' "$tmp/serve.log" >"$results/serve.txt" || true
+		serve_result=$(cat "$results/serve.txt")
+	fi
 	if ((rss_only > 0)); then
 		echo "generating $rss_only pages, for runbooks alone..." >&2
 		"$tmp/gen" -n "$rss_only" -o "$tmp/tree-$rss_only" $repeat
@@ -224,14 +245,20 @@ if [[ -n $scale ]]; then
 	echo "machine: $(nproc) CPUs${cpu:+, $cpu}, $(free -g | awk '/^Mem:/ { print $2 }') GB; $(go version | awk '{ print $3 }')"
 	echo
 	"$tmp/scale" -svg "$results/scale.svg" ${before_tsv:+-before "$before_tsv"} "$tsv"
+	if [[ -n $serve_result ]]; then
+		echo
+		echo "serve, edit to reload event (medians of 20 edits; ms-to-event is the figure):"
+		echo "$serve_result"
+	fi
 	cat <<EOF
 
 commands (TREE is bench/gen -n PAGES${repeat:+ -repeat}; XDG_CACHE_HOME is a folder of the script's):
   runbooks cold: runbooks build --src TREE --out OUT    (OUT, its spare folder and XDG_CACHE_HOME removed first)
-  runbooks warm: the same command again, nothing changed
+  runbooks warm: the same command again, nothing changed${use_hugo:+
   Hugo cold:     hugo --source bench/hugo --contentDir TREE --destination OUT --cacheDir CACHE --noBuildLock --quiet
                  (OUT, CACHE and bench/hugo/resources removed first)
-  Hugo warm:     the same command again, nothing changed
+  Hugo warm:     the same command again, nothing changed}${serve:+
+  serve:         go test ./build/serve -run '^\$' -bench EditToEvent/generated -benchtime 1x -args -pages $largest}
 every run: $tsv
 plot:      $results/scale.svg
 EOF

@@ -2,6 +2,7 @@ package serve
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"io/fs"
 	"net/http"
@@ -9,6 +10,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -19,12 +21,18 @@ import (
 // editsPerRun is how many edits each benchmark iteration times.
 const editsPerRun = 20
 
+// benchPages is the size of the generated tree BenchmarkEditToEvent edits;
+// bench/compare.sh -scale -serve sets it to its largest size:
+//
+//	go test ./build/serve -run '^$' -bench EditToEvent/generated -benchtime 1x -args -pages 30000
+var benchPages = flag.Int("pages", 10000, "runbooks in the generated tree BenchmarkEditToEvent edits")
+
 // BenchmarkEditToEvent measures the time from saving a page to the reload
 // event reaching a subscribed browser (ms-to-event), to the new page being
 // served (ms-to-page), and to the problems of the whole-site checks
 // arriving (ms-to-problems), on the repository's runbooks and on a
-// generated tree of 10,000 pages (skipped with -short). It reports the
-// medians over 20 edits:
+// generated tree of 10,000 pages (-pages; skipped with -short). It reports
+// the medians over 20 edits:
 //
 //	go test ./build/serve -run '^$' -bench EditToEvent -benchtime 1x
 func BenchmarkEditToEvent(b *testing.B) {
@@ -35,12 +43,12 @@ func BenchmarkEditToEvent(b *testing.B) {
 		}
 		benchEdits(b, dir)
 	})
-	b.Run("generated-10000", func(b *testing.B) {
+	b.Run(fmt.Sprintf("generated-%d", *benchPages), func(b *testing.B) {
 		if testing.Short() {
-			b.Skip("skipping the 10,000-page tree in -short mode")
+			b.Skip("skipping the generated tree in -short mode")
 		}
 		dir := filepath.Join(b.TempDir(), "tree")
-		gen := exec.Command("go", "run", "./bench/gen", "-n", "10000", "-o", dir)
+		gen := exec.Command("go", "run", "./bench/gen", "-n", strconv.Itoa(*benchPages), "-o", dir)
 		gen.Dir = filepath.Join("..", "..")
 		if out, err := gen.CombinedOutput(); err != nil {
 			b.Fatalf("go run ./bench/gen: %v\n%s", err, out)
