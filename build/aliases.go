@@ -2,7 +2,17 @@ package build
 
 import (
 	"github.com/arcaapi/runbooks/build/alias"
+	"github.com/arcaapi/runbooks/build/diag"
 )
+
+// aliases returns the pages' aliases that lead to them, and the problems
+// of those that cannot: checked against everything else the site writes.
+func (s *Site) aliases() ([]alias.Alias, []diag.Problem) {
+	if !alias.Any(s.Pages) {
+		return nil, nil
+	}
+	return alias.Collect(s.Pages, s.aliasReserved())
+}
 
 // aliasReserved returns what the site writes besides its pages and
 // aliases, for the aliases' collision check: the generated files and

@@ -90,7 +90,7 @@ func (set settings) site(tree loaded, pages []*page.Page, perPage [][]diag.Probl
 	site.Tree, site.Pages, site.pageProbs = dropDrafts(tree.tree, pages, perPage)
 	site.Title = set.title(site.Pages)
 	site.Files = set.publishedFiles(site, set.sortAssets(site))
-	site.Aliases, site.aliasProbs = alias.Collect(site.Pages, site.aliasReserved())
+	site.Aliases, site.aliasProbs = site.aliases()
 	return site
 }
 

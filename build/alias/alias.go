@@ -126,6 +126,11 @@ func asFolder(clean string) string {
 	return clean + "/"
 }
 
+// Any reports whether some page has an alias.
+func Any(pages []*page.Page) bool {
+	return slices.ContainsFunc(pages, func(p *page.Page) bool { return len(p.Meta.Aliases) > 0 })
+}
+
 // Reserved is what the site writes besides its pages and aliases.
 type Reserved struct {
 	Files map[string]string // file name → what writes it: "the generated site", or the source file published there
@@ -147,6 +152,9 @@ type owner struct {
 // compared ignoring case, since two names that differ only by case are one
 // file on a case-insensitive disk.
 func Collect(pages []*page.Page, res Reserved) ([]Alias, []diag.Problem) {
+	if !Any(pages) {
+		return nil, nil // most sites: no index of the site's files to make
+	}
 	taken := map[string]owner{} // lowercased file → what is there
 	for f, what := range res.Files {
 		taken[strings.ToLower(f)] = owner{what: what, rule: "generated-name"}
