@@ -21,7 +21,7 @@ func (s *Site) aliasReserved() alias.Reserved {
 	genFiles, genDirs := generatedNames()
 	res := alias.Reserved{Files: make(map[string]string, len(genFiles)+len(s.Files)), Dirs: append(genDirs, "assets")}
 	for f := range genFiles {
-		res.Files[f] = generated
+		res.Files[f] = ""
 	}
 	for _, f := range s.Files {
 		res.Files[f] = f

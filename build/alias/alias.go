@@ -67,8 +67,11 @@ func Resolve(p *page.Page, written string) (string, error) {
 	segs := strings.Split(rel, "/")
 	if slices.Contains(segs, "..") {
 		clean, out := climb(segs)
-		if out {
+		switch {
+		case out:
 			return "", fmt.Errorf("alias %q climbs out of the site", written)
+		case clean == "":
+			return "", fmt.Errorf("alias %q is the site's root, the home page's URL", written)
 		}
 		return "", fmt.Errorf("alias %q climbs folders with \"..\": write it from the site root, as %q", written, "/"+asFolder(clean))
 	}
@@ -133,13 +136,13 @@ func Any(pages []*page.Page) bool {
 
 // Reserved is what the site writes besides its pages and aliases.
 type Reserved struct {
-	Files map[string]string // file name → what writes it: "the generated site", or the source file published there
+	Files map[string]string // file name → the source file published there, or "" for a file the build generates
 	Dirs  []string          // folders the build writes whole: "search"
 }
 
 // owner is what stands at a file of the site.
 type owner struct {
-	what  string     // "db/pool.md", "the generated site", `alert "X"`
+	what  string     // "db/pool.md", `the URL of alert "X"`; "" for a file the build generates
 	page  *page.Page // the page built there, if one is
 	alias *Alias     // the alias there, if one is
 	rule  string     // the rule of an alias that collides with it
@@ -156,8 +159,8 @@ func Collect(pages []*page.Page, res Reserved) ([]Alias, []diag.Problem) {
 		return nil, nil // most sites: no index of the site's files to make
 	}
 	taken := map[string]owner{} // lowercased file → what is there
-	for f, what := range res.Files {
-		taken[strings.ToLower(f)] = owner{what: what, rule: "generated-name"}
+	for f, src := range res.Files {
+		taken[strings.ToLower(f)] = owner{what: src, rule: "generated-name"}
 	}
 	claimed, _ := alerts.Claim(pages)
 	for _, a := range claimed {
@@ -169,11 +172,9 @@ func Collect(pages []*page.Page, res Reserved) ([]Alias, []diag.Problem) {
 	for _, p := range pages {
 		taken[strings.ToLower(p.URL+"index.html")] = owner{what: p.Path, page: p, rule: "duplicate-url"}
 	}
-	folders := map[string]string{} // lowercased folder of the site → a file in it
+	folders := map[string]string{} // lowercased folder of the site → what needs it
 	for f, o := range taken {
-		for d := path.Dir(f); d != "."; d = path.Dir(d) {
-			folders[d] = o.what
-		}
+		addFolders(folders, f, o.what)
 	}
 	var list []Alias
 	var probs []diag.Problem
@@ -192,12 +193,23 @@ func Collect(pages []*page.Page, res Reserved) ([]Alias, []diag.Problem) {
 			}
 			list = append(list, a)
 			taken[strings.ToLower(a.File())] = owner{what: p.Path, alias: &a, rule: "duplicate-url"}
+			addFolders(folders, strings.ToLower(a.File()), p.Path)
 		}
 	}
 	slices.SortFunc(list, func(a, b Alias) int {
 		return cmp.Or(cmp.Compare(strings.ToLower(a.Path), strings.ToLower(b.Path)), cmp.Compare(a.Path, b.Path))
 	})
 	return list, probs
+}
+
+// addFolders notes in folders that what needs the folders of the site
+// file f; of two, the first in path order is named.
+func addFolders(folders map[string]string, f, what string) {
+	for d := path.Dir(f); d != "."; d = path.Dir(d) {
+		if w, ok := folders[d]; !ok || what < w {
+			folders[d] = what
+		}
+	}
 }
 
 // collision returns the problem of an alias that stands where the site has
@@ -224,7 +236,7 @@ func (a Alias) collision(taken map[string]owner, folders map[string]string, dirs
 			msg = fmt.Sprintf("alias %q is the URL of %s: remove the alias, or move the page", a.Written, o.what)
 		case o.rule == "duplicate-url":
 			msg = fmt.Sprintf("alias %q is %s", a.Written, o.what)
-		case o.what == "the generated site":
+		case o.what == "":
 			msg = fmt.Sprintf("alias %q would be published as %s, which the build generates", a.Written, a.File())
 		default:
 			msg = fmt.Sprintf("alias %q would be published as %s, where %s is published", a.Written, a.File(), o.what)
@@ -235,6 +247,9 @@ func (a Alias) collision(taken map[string]owner, folders map[string]string, dirs
 		return a.problem(diag.Error, o.rule, msg), true
 	}
 	if what, ok := folders[file]; ok {
+		if what == "" {
+			what = "the generated site"
+		}
 		return a.problem(diag.Error, "generated-name", fmt.Sprintf("alias %q would be published as the file %s, where the site needs a folder for %s", a.Written, a.File(), what)), true
 	}
 	for d := path.Dir(file); d != "."; d = path.Dir(d) {

@@ -1,6 +1,7 @@
 package alias
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -38,6 +39,7 @@ func TestResolve(t *testing.T) {
 		{pool, "../pool-old/", "", `write it from the site root, as "/pool-old/"`},
 		{pool, "/a/../b/", "", `as "/b/"`},
 		{pool, "../../../etc/passwd", "", "climbs out of the site"},
+		{pool, "..", "", "the site's root"},
 		{pool, "/", "", "the site's root"},
 		{home, ".", "", "the site's root"},
 		{pool, "/old path/", "", "holds ' '"},
@@ -138,5 +140,32 @@ func TestPages(t *testing.T) {
 	}
 	if s := string(files[0].Data); !strings.Contains(s, `<link rel="canonical" href="https://x.example/ops/db/pool/">`) || !strings.Contains(s, `url=/ops/db/pool/">`) {
 		t.Errorf("under a base URL:\n%s", s)
+	}
+}
+
+// TestCollectFilesAndFolders checks that an alias is refused where the site
+// needs a folder, and where it needs a folder that is a file of the site:
+// a generated one, a published source file, or another alias.
+func TestCollectFilesAndFolders(t *testing.T) {
+	at := []page.Pos{{Line: 2, Col: 3}, {Line: 3, Col: 3}, {Line: 4, Col: 3}}
+	a := &page.Page{Path: "a.md", URL: "a/", Meta: page.Meta{Aliases: []string{"/old/p.html/x/", "/robots.txt/x/", "/files/"}, AliasesAt: at}}
+	b := &page.Page{Path: "b.md", URL: "b/", Meta: page.Meta{Aliases: []string{"/old/p.html", "/files/report/", "/Robots.txt/y/"}, AliasesAt: at}}
+	res := Reserved{Files: map[string]string{"robots.txt": "", "files/report": "files/report"}}
+	list, probs := Collect([]*page.Page{a, b}, res)
+	var got []string
+	for _, p := range probs {
+		got = append(got, fmt.Sprintf("%s:%d %s", p.File, p.Line, p.Message))
+	}
+	want := []string{
+		`a.md:3 alias "/robots.txt/x/" needs a folder robots.txt, where the site publishes a file of that name`,
+		`b.md:2 alias "/old/p.html" would be published as the file old/p.html, where the site needs a folder for a.md`,
+		`b.md:3 alias "/files/report/" needs a folder files/report, where the site publishes a file of that name`,
+		`b.md:4 alias "/Robots.txt/y/" needs a folder robots.txt, where the site publishes a file of that name`,
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("problems:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	if len(list) != 2 || list[0].File() != "files/index.html" || list[1].File() != "old/p.html/x/index.html" {
+		t.Errorf("aliases: %v", list)
 	}
 }
