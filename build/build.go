@@ -38,10 +38,12 @@ type Config struct {
 	CacheDir string    // folder of the persistent caches; "" for the user cache folder
 
 	// NoOffline leaves out the service worker that keeps the built site
-	// readable offline after a first visit (written by default).
+	// readable offline after a first visit (written by default, and
+	// unless runbooks.toml says offline = false).
 	NoOffline bool
 	// TickExpiry is the age after which a checklist tick is offered for
-	// reset as belonging to an earlier incident; zero means 24 hours.
+	// reset as belonging to an earlier incident; zero means runbooks.toml's
+	// checklist_expiry, else 24 hours.
 	TickExpiry time.Duration
 
 	// Checks that only Check runs.

@@ -61,6 +61,33 @@ func TestConfigTitleAndURLs(t *testing.T) {
 }
 
 // TestConfigFlagsWin: --base-url and --edit-url override the file.
+func TestConfigOfflineAndChecklistExpiry(t *testing.T) {
+	files := map[string]string{
+		"README.md": "# Home\n",
+		"db.md":     "# DB\n\n- [ ] Look at the pool\n",
+	}
+	out, _ := buildConfigured(t, files)
+	if _, err := os.Stat(filepath.Join(out, "sw.js")); err != nil {
+		t.Errorf("by default the site has no service worker: %v", err)
+	}
+	if page := read(t, out, "db/index.html"); !strings.Contains(page, `data-worker="../sw.js"`) || strings.Contains(page, "data-tick-expiry") {
+		t.Error("by default a page does not register the worker, or names a tick expiry of its own")
+	}
+
+	files["runbooks.toml"] = "offline = false\nchecklist_expiry = \"72h\"\n"
+	out, _ = buildConfigured(t, files)
+	if _, err := os.Stat(filepath.Join(out, "sw.js")); err == nil {
+		t.Error("offline = false: the site still has sw.js")
+	}
+	page := read(t, out, "db/index.html")
+	if strings.Contains(page, "data-worker") {
+		t.Error("offline = false: the page still registers a service worker")
+	}
+	if !strings.Contains(page, `data-tick-expiry="259200"`) {
+		t.Error(`checklist_expiry = "72h": the page does not keep ticks 259,200 seconds`)
+	}
+}
+
 func TestConfigFlagsWin(t *testing.T) {
 	src := fixture.Tree(t, map[string]string{
 		"runbooks.toml": "base_url = \"https://file.example/\"\nedit_url = \"https://file.example/edit/\"\n",

@@ -57,6 +57,10 @@ func Configure(cfg Config) (Config, error) {
 	cfg.Exclude, cfg.Rules, cfg.Severity = c.Exclude, c.Rules, c.Severity
 	cfg.HeadingIDs, cfg.URLs, cfg.AlertsFrom = c.HeadingIDs, c.URLs, c.AlertsFrom
 	cfg.Static, cfg.PublishHTML = c.Static, c.PublishHTML
+	cfg.NoOffline = cfg.NoOffline || !c.Offline
+	if cfg.TickExpiry == 0 {
+		cfg.TickExpiry = c.TickExpiry
+	}
 	return cfg, nil
 }
 
@@ -64,8 +68,8 @@ func Configure(cfg Config) (Config, error) {
 // site builds to, as one string for cache keys.
 func (cfg Config) cacheKey() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "base=%s\x00edit=%s\x00title=%s\x00ids=%s\x00urls=%s\x00alerts=%s\x00static=%s\x00html=%q\x00exclude=%q\x00",
-		cfg.BaseURL, cfg.EditURL, cfg.Title, cfg.HeadingIDs, cfg.URLs, cfg.AlertsFrom, cfg.Static, cfg.PublishHTML, cfg.Exclude)
+	fmt.Fprintf(&b, "base=%s\x00edit=%s\x00title=%s\x00ids=%s\x00urls=%s\x00alerts=%s\x00static=%s\x00html=%q\x00exclude=%q\x00offline=%t\x00ticks=%s\x00",
+		cfg.BaseURL, cfg.EditURL, cfg.Title, cfg.HeadingIDs, cfg.URLs, cfg.AlertsFrom, cfg.Static, cfg.PublishHTML, cfg.Exclude, !cfg.NoOffline, cfg.TickExpiry)
 	for _, k := range sortedKeys(cfg.Severity) {
 		fmt.Fprintf(&b, "sev %s=%s\x00", k, cfg.Severity[k])
 	}

@@ -170,7 +170,9 @@ func TestActingOnARunbook(t *testing.T) {
 	// The repository's site, served by a host that can be taken down.
 	out := buildSite(t, filepath.Join("..", "runbooks"))
 	var down atomic.Bool
+	var site atomic.Pointer[http.Handler] // what the host serves: out, or another build
 	files := http.FileServerFS(os.DirFS(out))
+	site.Store(&files)
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if down.Load() {
 			http.Error(w, "host down", http.StatusBadGateway)
@@ -179,7 +181,7 @@ func TestActingOnARunbook(t *testing.T) {
 		w.Header().Set("Content-Security-Policy", policy)
 		w.Header().Set("X-Content-Type-Options", "nosniff")
 		w.Header().Set("Cache-Control", "no-store")
-		files.ServeHTTP(w, r)
+		(*site.Load()).ServeHTTP(w, r)
 	}))
 	t.Cleanup(srv.Close)
 	repo := srv.URL
@@ -232,6 +234,42 @@ func TestActingOnARunbook(t *testing.T) {
 			t.Errorf("offline, the header's position is %q: the stylesheet did not load", got)
 		}
 		t.Logf("offline: %d runbooks and the search opened from the %d files the worker keeps", len(runbooks), stored.Listed)
+	})
+
+	t.Run("offline = false removes the worker an earlier build installed", func(t *testing.T) {
+		tb := openTab(t, browserCtx, repo)
+		tb.open("/")
+		if !tb.truth(`navigator.serviceWorker.ready.then(r => r.active)`) {
+			t.Fatal("the site with its worker registered none")
+		}
+		// The same site built with offline = false takes the host's place.
+		src := copyTree(t, filepath.Join("..", "runbooks"))
+		if err := os.WriteFile(filepath.Join(src, "runbooks.toml"), []byte("offline = false\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		without := filepath.Join(t.TempDir(), "public")
+		rebuild(t, src, without, 0)
+		if _, err := os.Stat(filepath.Join(without, "sw.js")); err == nil {
+			t.Error("offline = false: the build wrote sw.js")
+		}
+		other := http.FileServerFS(os.DirFS(without))
+		site.Store(&other)
+		defer site.Store(&files)
+		tb.reload()
+		var left struct{ Registered, Caches int }
+		tb.eval(`(async () => {
+			const left = async () => ({Registered: (await navigator.serviceWorker.getRegistrations()).length,
+				Caches: (await caches.keys()).filter(k => k.startsWith("runbooks-")).length});
+			for (let i = 0; i < 100; i++) {
+				const l = await left();
+				if (!l.Registered && !l.Caches) return l;
+				await new Promise(r => setTimeout(r, 100));
+			}
+			return left();
+		})()`, &left)
+		if left.Registered != 0 || left.Caches != 0 {
+			t.Errorf("after a visit to the site built with offline = false, %d workers are registered and %d stored copies kept", left.Registered, left.Caches)
+		}
 	})
 
 	t.Run("phone: sticky search, cards, back to top", func(t *testing.T) {

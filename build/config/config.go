@@ -12,6 +12,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/BurntSushi/toml"
 	"github.com/bmatcuk/doublestar/v4"
@@ -59,6 +60,8 @@ type Config struct {
 	AlertsFrom  string            // AlertsFromMeta or AlertsFromName
 	Static      string            // folder copied as it is; "" for none
 	PublishHTML []string          // folders whose HTML, JavaScript and host files are published
+	Offline     bool              // the site carries the service worker that keeps it for offline reading
+	TickExpiry  time.Duration     // age after which a checklist tick is offered for reset; 0 for the default, a day
 }
 
 // Default returns the configuration of a source folder without
@@ -69,6 +72,7 @@ func Default() Config {
 		URLs:       URLsPreserve,
 		AlertsFrom: AlertsFromMeta,
 		Static:     DefaultStatic,
+		Offline:    true,
 	}
 }
 
@@ -85,6 +89,8 @@ type file struct {
 	AlertsFrom  *string           `toml:"alerts_from"`
 	Static      *string           `toml:"static"`
 	PublishHTML []string          `toml:"publish_html"`
+	Offline     *bool             `toml:"offline"`
+	TickExpiry  *string           `toml:"checklist_expiry"`
 }
 
 // Key describes one key of runbooks.toml, for help and docs.
@@ -108,6 +114,8 @@ var Keys = []Key{
 	{"alerts_from", `"metadata"`, "\"filename\": every page under an alerts/ folder claims its file name as an alert"},
 	{"static", `"static"`, "folder copied into the site as it is (HTML and scripts still need publish_html); \"\" for none"},
 	{"publish_html", `[]`, "folders whose HTML, JavaScript, CSS and host files are published as they are; each such file is warned about"},
+	{"offline", `true`, "false: no service worker (sw.js), so readers' browsers do not keep the site for when the network is down"},
+	{"checklist_expiry", `"24h"`, "age after which a checklist tick is offered for reset rather than kept, e.g. \"12h\" or \"72h\""},
 }
 
 // Load reads runbooks.toml from data; name names it in problems. Problems
@@ -160,6 +168,17 @@ func Load(name string, data []byte) (Config, []diag.Problem) {
 	for _, d := range f.PublishHTML {
 		if d = r.folder("publish_html", d); d != "" {
 			c.PublishHTML = append(c.PublishHTML, d)
+		}
+	}
+	if f.Offline != nil {
+		c.Offline = *f.Offline
+	}
+	if f.TickExpiry != nil {
+		d, err := time.ParseDuration(strings.TrimSpace(*f.TickExpiry))
+		if err != nil || d < time.Minute {
+			r.errorf(r.at("checklist_expiry"), "checklist_expiry = %q: use a duration of a minute or more, such as \"24h\" or \"90m\"", *f.TickExpiry)
+		} else {
+			c.TickExpiry = d
 		}
 	}
 	return c, r.probs

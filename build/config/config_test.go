@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 )
 
 // problems returns the problems of loading src as text.
@@ -26,7 +27,8 @@ func TestDefaults(t *testing.T) {
 	if len(ps) > 0 {
 		t.Fatalf("empty file: %v", ps)
 	}
-	if c.HeadingIDs != "github" || c.URLs != "preserve" || c.AlertsFrom != "metadata" || c.Static != "static" || c.Title != "" || len(c.Exclude) > 0 || len(c.Rules) > 0 {
+	if c.HeadingIDs != "github" || c.URLs != "preserve" || c.AlertsFrom != "metadata" || c.Static != "static" || c.Title != "" || len(c.Exclude) > 0 || len(c.Rules) > 0 ||
+		!c.Offline || c.TickExpiry != 0 {
 		t.Errorf("defaults = %+v", c)
 	}
 	for _, alias := range []string{"critical", "warning", "info"} {
@@ -46,6 +48,8 @@ urls = "lower"
 alerts_from = "filename"
 static = "assets/"
 publish_html = ["tools"]
+offline = false
+checklist_expiry = "36h"
 
 [rules]
 broken-link = "warning"
@@ -68,6 +72,9 @@ p2 = "sev2"
 		c.HeadingIDs != want.HeadingIDs || c.URLs != want.URLs || c.AlertsFrom != want.AlertsFrom || c.Static != want.Static ||
 		!slices.Equal(c.PublishHTML, want.PublishHTML) {
 		t.Errorf("got %+v\nwant %+v", c, want)
+	}
+	if c.Offline || c.TickExpiry != 36*time.Hour {
+		t.Errorf("offline = %v, checklist_expiry = %v", c.Offline, c.TickExpiry)
 	}
 	if c.Rules["broken-link"] != Warning || c.Rules["review-overdue"] != Off {
 		t.Errorf("rules = %v", c.Rules)
@@ -98,6 +105,8 @@ func TestUnknownKeysArePositioned(t *testing.T) {
 		{"\nurls = \"upper\"\n", `runbooks.toml:2:1: error: urls = "upper": use "preserve" or "lower" [config]`},
 		{"heading_ids = \"bitbucket\"\n", `runbooks.toml:1:1: error: heading_ids = "bitbucket": use "github" or "gitlab" [config]`},
 		{"alerts_from = \"dirname\"\n", `runbooks.toml:1:1: error: alerts_from = "dirname": use "metadata" or "filename" [config]`},
+		{"\nchecklist_expiry = \"a day\"\n", `runbooks.toml:2:1: error: checklist_expiry = "a day": use a duration of a minute or more, such as "24h" or "90m" [config]`},
+		{"checklist_expiry = \"-1h\"\n", `runbooks.toml:1:1: error: checklist_expiry = "-1h": use a duration of a minute or more, such as "24h" or "90m" [config]`},
 		{"exclude = [\n  \"a\",\n  \"b[\",\n]\n", `runbooks.toml:1:1: error: exclude: "b[" is not a valid glob [config]`},
 		{"static = \"../etc\"\n", `runbooks.toml:1:1: error: static: "../etc" must be a folder inside the source folder [config]`},
 		{"title = \"x\"\ntitle = \"y\"\n", `runbooks.toml:2:`},

@@ -859,10 +859,22 @@
   // The build's service worker keeps the whole site, search index
   // included, for when the network is down. Browsers allow one only over
   // https or on localhost, never from disk.
+  // A site built without it (offline = false, or the preview) removes the
+  // one an earlier build installed, so that no stored copy outlives it.
   function setupOffline() {
     var sw = root.getAttribute("data-worker");
-    if (!sw || !navigator.serviceWorker || !window.isSecureContext) return;
-    navigator.serviceWorker.register(sw).catch(function () { /* the site still works online */ });
+    if (!navigator.serviceWorker || !window.isSecureContext) return;
+    if (sw) {
+      navigator.serviceWorker.register(sw).catch(function () { /* the site still works online */ });
+      return;
+    }
+    var scope = new URL(siteRoot || "./", location.href).href;
+    navigator.serviceWorker.getRegistration().then(function (reg) {
+      if (!reg || reg.scope !== scope) return;
+      return reg.unregister().then(function () { return caches.keys(); }).then(function (keys) {
+        return Promise.all(keys.filter(function (k) { return k.lastIndexOf("runbooks-", 0) === 0; }).map(function (k) { return caches.delete(k); }));
+      });
+    }).catch(function () { /* nothing to remove */ });
   }
 
   setupTheme();
