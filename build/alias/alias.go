@@ -231,7 +231,7 @@ func (a Alias) collision(taken map[string]owner, folders map[string]string, dirs
 		case o.alias != nil && o.alias.Page == a.Page:
 			return a.problem(diag.Warning, "invalid-alias", fmt.Sprintf("alias %q is listed twice (as %q at line %d)", a.Written, o.alias.Written, o.alias.At.Line)), true
 		case o.alias != nil:
-			msg = fmt.Sprintf("alias %q is also an alias of %s (%q at line %d): an alias leads to one page", a.Written, o.what, o.alias.Written, o.alias.At.Line)
+			msg = fmt.Sprintf("alias %q is also an alias of %s (%s:%d:%d): an alias leads to one page", a.Written, o.what, o.what, o.alias.At.Line, o.alias.At.Col)
 		case o.page != nil:
 			msg = fmt.Sprintf("alias %q is the URL of %s: remove the alias, or move the page", a.Written, o.what)
 		case o.rule == "duplicate-url":
