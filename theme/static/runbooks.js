@@ -17,6 +17,9 @@
 
   function $(sel, scope) { return (scope || doc).querySelector(sel); }
   function $$(sel, scope) { return Array.prototype.slice.call((scope || doc).querySelectorAll(sel)); }
+  // shown reports whether node is laid out and not inside a closed
+  // <details> (whose content keeps its boxes in some browsers).
+  function shown(node) { return !node.closest("details:not([open])") && node.getClientRects().length > 0; }
 
   // el creates an element with attributes and children (strings become
   // text nodes).
@@ -748,6 +751,85 @@
     }
   }
 
+  // ---- The first command on the first screen -----------------------------------
+
+  // A runbook opens with its first command on the first screen. When the
+  // sections above it (an overview, the prerequisites of a planned
+  // procedure) push it below, they are folded to their heading and one
+  // line, from the top, one at a time, until the first command still in
+  // view is on the screen; a section that starts with its command is
+  // never folded. A page opened at a section is left as it is. A link to
+  // a folded section, j and k, find in page and printing open it.
+  function setupFold() {
+    if (!$(".runbook-meta") || location.hash) return;
+    var sections = [];
+    Array.prototype.forEach.call(content.children, function (n) {
+      if (n.tagName === "H2") sections.push({ head: n, body: [] });
+      else if (sections.length) sections[sections.length - 1].body.push(n);
+    });
+    function firstCommand() { return $$(".code pre", content).filter(shown)[0]; }
+    function fits(pre) {
+      var cs = getComputedStyle(pre);
+      return pre.getBoundingClientRect().top + window.scrollY + parseFloat(cs.paddingTop) + parseFloat(cs.lineHeight) <= window.innerHeight;
+    }
+    for (var i = 0; i < sections.length; i++) {
+      var pre = firstCommand();
+      if (!pre || fits(pre)) return;
+      var sec = sections[i];
+      if (!(sec.head.compareDocumentPosition(pre) & Node.DOCUMENT_POSITION_FOLLOWING)) return; // nothing above it left to fold
+      if (!sec.body.length) continue;
+      // A section without the command folds when that saves more than a
+      // few lines. The one with it folds only when a third of a screen of
+      // reading comes before the command (prerequisites ending with a
+      // session to open); one that starts with its command stays.
+      var top = sec.body[0].getBoundingClientRect().top;
+      if (sec.body.indexOf(pre.closest(".content > *")) >= 0) {
+        if (pre.getBoundingClientRect().top - top < window.innerHeight / 3) return;
+      } else if (sec.body[sec.body.length - 1].getBoundingClientRect().bottom - top < 100) {
+        continue;
+      }
+      var name = sec.head.textContent.replace(/#$/, "").trim();
+      var words = sec.body.reduce(function (n, b) { return n + (b.textContent.match(/\S+/g) || []).length; }, 0);
+      var fold = el("details", { "class": "fold" },
+        el("summary", { "class": "fold-summary" }, el("span", {}, "Show " + name), el("span", { "class": "fold-size" }, words + " words")));
+      content.insertBefore(fold, sec.body[0]);
+      sec.body.forEach(function (b) { fold.appendChild(b); });
+    }
+  }
+
+  // reveal opens the fold that holds node, or that follows the heading
+  // node, and reports whether it opened one.
+  function reveal(node) {
+    if (!node || !node.closest) return false;
+    var fold = node.closest("details.fold") || (node.nextElementSibling && node.nextElementSibling.matches("details.fold") ? node.nextElementSibling : null);
+    if (!fold || fold.open) return false;
+    fold.open = true;
+    return true;
+  }
+
+  function setupReveal() {
+    function target() {
+      try { return location.hash && doc.getElementById(decodeURIComponent(location.hash.slice(1))); } catch (e) { return null; }
+    }
+    // A link to a folded part of the page opens the fold before the
+    // browser scrolls to it.
+    doc.addEventListener("click", function (e) {
+      var a = e.target.closest && e.target.closest('a[href*="#"]');
+      if (!a || a.origin !== location.origin || a.pathname !== location.pathname || !a.hash) return;
+      try { reveal(doc.getElementById(decodeURIComponent(a.hash.slice(1)))); } catch (err) { /* not an id */ }
+    }, true);
+    window.addEventListener("hashchange", function () {
+      var t = target();
+      if (reveal(t)) t.scrollIntoView();
+    });
+    var opened = [];
+    window.addEventListener("beforeprint", function () {
+      opened = $$("details.fold:not([open])", content);
+      opened.forEach(function (d) { d.open = true; });
+    });
+    window.addEventListener("afterprint", function () { opened.forEach(function (d) { d.open = false; }); });
+  }
+
   // ---- Keys: commands and steps -----------------------------------------------
 
   // A page opened from a search result starts with focus on its first
@@ -776,7 +858,8 @@
     } catch (e) { /* no flag */ }
     if (flag && blocks.length) {
       var target = location.hash && doc.getElementById(decodeURIComponent(location.hash.slice(1)));
-      var first = target ? after(target) : blocks[0];
+      if (target) reveal(target);
+      var first = target ? after(target) : blocks.filter(shown)[0];
       if (first) focusBlock(first, !target);
     }
     function current() {
@@ -785,6 +868,7 @@
       if (b && content.contains(b)) return b;
       var y = top();
       for (var i = 0; i < blocks.length; i++) {
+        if (!shown(blocks[i])) continue;
         var r = blocks[i].getBoundingClientRect();
         if (r.bottom > y + 20) return r.top < window.innerHeight ? blocks[i] : null;
       }
@@ -803,6 +887,7 @@
       var next = Math.max(0, Math.min(steps.length - 1, cur + dir));
       if (dir < 0 && cur < 0) next = 0;
       var h = steps[next];
+      reveal(h);
       h.scrollIntoView({ block: "start" });
       var b = after(h);
       var nextStep = steps[next + 1];
@@ -885,6 +970,8 @@
   setupVars();
   setupChecklists();
   setupTimeline();
+  setupFold();
+  setupReveal();
   setupSearch();
   setupKeys();
   setupTop();
