@@ -162,11 +162,21 @@ type section struct {
 // linkOpen and linkClose mark link text in item text.
 const linkOpen, linkClose = "⟦", "⟧"
 
-// render reads the HTML body of p. Code blocks take their source line from
-// the parsed page, in order.
-func render(t *testing.T, p *page.Page) *rendered {
+// bodyOf returns the HTML of the body of s's page p, after its H1.
+func bodyOf(t *testing.T, s *build.Site, p *page.Page) []byte {
 	t.Helper()
-	r, err := readBody(p.Body)
+	body, err := s.Body(context.Background(), p)
+	if err != nil {
+		t.Fatalf("%s/%s: render the body: %v", contentDir, p.Path, err)
+	}
+	return body.Rest
+}
+
+// render reads the HTML body of p (see bodyOf). Code blocks take their
+// source line from the parsed page, in order.
+func render(t *testing.T, p *page.Page, body []byte) *rendered {
+	t.Helper()
+	r, err := readBody(body)
 	if err != nil {
 		t.Fatalf("%s/%s: read the rendered body: %v", contentDir, p.Path, err)
 	}
@@ -375,7 +385,7 @@ func TestCheckIsClean(t *testing.T) {
 func TestPagesAreWellFormed(t *testing.T) {
 	for _, p := range site(t).Pages {
 		t.Run(p.Path, func(t *testing.T) {
-			r := render(t, p)
+			r := render(t, p, bodyOf(t, site(t), p))
 			if p.Meta.Title == "" {
 				t.Errorf("%s: page has no title", at(p.Path, 1))
 			}
@@ -416,7 +426,7 @@ func TestRunbooksFollowTemplate(t *testing.T) {
 			p := pageOf(t, s, rb.file)
 			checkFrontMatter(t, p, rb.kind, rb.sev)
 			checkSections(t, p, rb.kind)
-			r := render(t, p)
+			r := render(t, p, bodyOf(t, s, p))
 			verification := sectionID(p, "Verification")
 			var tasks int
 			for _, it := range r.items {
@@ -555,12 +565,14 @@ func TestRunbooksAreSafeToPaste(t *testing.T) {
 	s := site(t)
 	for _, rb := range runbooks {
 		t.Run(rb.file, func(t *testing.T) {
-			checkReadable(t, pageOf(t, s, rb.file))
+			p := pageOf(t, s, rb.file)
+			checkReadable(t, p, bodyOf(t, s, p))
 		})
 	}
 	for _, kind := range []page.Kind{page.Incident, page.Maintenance} {
 		t.Run("template "+string(kind), func(t *testing.T) {
-			checkReadable(t, scaffolded(t, kind))
+			p, body := scaffolded(t, kind)
+			checkReadable(t, p, body)
 		})
 	}
 }
@@ -573,9 +585,9 @@ func TestRunbooksAreSafeToPaste(t *testing.T) {
 // or table that is not a link, a dashboard or endpoint in Symptoms shown as
 // code rather than a link, a Verification section without a command, and a
 // missing or contactless Escalation section.
-func checkReadable(t *testing.T, p *page.Page) {
+func checkReadable(t *testing.T, p *page.Page, body []byte) {
 	t.Helper()
-	r := render(t, p)
+	r := render(t, p, body)
 	for i, c := range p.Code {
 		if c.Destructive && i < len(r.blocks) && !r.blocks[i].caution {
 			t.Errorf("%s: destructive block has no \"> [!CAUTION]\" callout above it saying what it undoes and what to check first", at(p.Path, c.Line))
@@ -726,7 +738,7 @@ func TestLiteralAssignment(t *testing.T) {
 
 // scaffolded returns the page `runbooks new` starts for kind, parsed and
 // checked as a page of runbooks/ beside the others.
-func scaffolded(t *testing.T, kind page.Kind) *page.Page {
+func scaffolded(t *testing.T, kind page.Kind) (*page.Page, []byte) {
 	t.Helper()
 	src := os.DirFS(contentDir)
 	tmpl, err := scaffold.Template(src, kind)
@@ -761,9 +773,10 @@ func scaffolded(t *testing.T, kind page.Kind) *page.Page {
 		}
 	}
 	p := *pageOf(t, s, name)
+	body := bodyOf(t, s, &p)
 	p.Path = fmt.Sprintf("%s (scaffolded as %s)", scaffold.TemplatePage, name)
 	checkSections(t, &p, kind)
-	return &p
+	return &p, body
 }
 
 func TestAlertsHaveRulesAndRunbooks(t *testing.T) {

@@ -53,22 +53,12 @@ func perPage(b *testing.B) {
 	b.ReportMetric(float64(b.Elapsed().Microseconds())/float64(b.N*benchPages), "µs/page")
 }
 
-// BenchmarkParse is the load, parse and check stages with cold highlighting.
+// BenchmarkParse is the load, parse and check stages: what check costs.
+// Parse highlights nothing; render does.
 func BenchmarkParse(b *testing.B) {
 	src := benchTree(b)
 	for b.Loop() {
-		if _, err := build.Parse(context.Background(), os.DirFS(src), benchConfig(src), highlight.New(nil)); err != nil {
-			b.Fatal(err)
-		}
-	}
-	perPage(b)
-}
-
-// BenchmarkParsePlain is the same without highlighting: what check costs.
-func BenchmarkParsePlain(b *testing.B) {
-	src := benchTree(b)
-	for b.Loop() {
-		if _, err := build.Parse(context.Background(), os.DirFS(src), benchConfig(src), highlight.Plain{}); err != nil {
+		if _, err := build.Parse(context.Background(), os.DirFS(src), benchConfig(src)); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -111,16 +101,17 @@ type discard struct{}
 
 func (discard) WriteFile(string, []byte) error { return nil }
 
-// BenchmarkRender puts parsed pages into the theme, writing nowhere.
+// BenchmarkRender renders the parsed pages' bodies, with cold
+// highlighting, and puts them into the theme, writing nowhere.
 func BenchmarkRender(b *testing.B) {
 	src := benchTree(b)
 	cfg := benchConfig(src)
-	site, err := build.Parse(context.Background(), os.DirFS(src), cfg, highlight.Plain{})
+	site, err := build.Parse(context.Background(), os.DirFS(src), cfg)
 	if err != nil {
 		b.Fatal(err)
 	}
 	for b.Loop() {
-		if err := build.Render(context.Background(), site, cfg, discard{}); err != nil {
+		if err := build.Render(context.Background(), site, cfg, highlight.New(nil), discard{}); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -144,12 +135,12 @@ func (c *collect) WriteFile(name string, data []byte) error {
 func BenchmarkWrite(b *testing.B) {
 	src := benchTree(b)
 	cfg := benchConfig(src)
-	site, err := build.Parse(context.Background(), os.DirFS(src), cfg, highlight.Plain{})
+	site, err := build.Parse(context.Background(), os.DirFS(src), cfg)
 	if err != nil {
 		b.Fatal(err)
 	}
 	c := &collect{files: map[string][]byte{}}
-	if err := build.Render(context.Background(), site, cfg, c); err != nil {
+	if err := build.Render(context.Background(), site, cfg, highlight.New(nil), c); err != nil {
 		b.Fatal(err)
 	}
 	write := func(out string) {

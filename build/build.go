@@ -137,7 +137,12 @@ func (set settings) build(ctx context.Context, dir *output.Dir, last *upToDate) 
 	if err != nil {
 		return Result{}, err
 	}
-	site, err := set.parse(ctx, tree, hl, pages)
+	sp, err := newSpill(hl)
+	if err != nil {
+		return Result{}, err
+	}
+	defer sp.close()
+	site, err := set.parse(ctx, tree, pages, sp)
 	if err != nil {
 		return Result{}, err
 	}
@@ -151,14 +156,14 @@ func (set settings) build(ctx context.Context, dir *output.Dir, last *upToDate) 
 		return res, err
 	}
 	w := &countingWriter{w: dir}
-	if err := set.render(ctx, site, theme, w); err != nil {
+	if err := set.render(ctx, site, theme, hl, w); err != nil {
 		return res, err
 	}
 	res.Files, res.Highlight = w.n, hl.Stats()
 
 	// write: swap the output in. The caches are an optimisation; failing
-	// to save them is not a build failure. Pages with a block that ran out
-	// of time are not kept.
+	// to save them is not a build failure. An output with a block that ran
+	// out of time is not stamped, so the next build tries it again.
 	keep := res.Highlight.Late == 0
 	// The stamp is taken before another build can change the folder.
 	settled := func() {
@@ -170,17 +175,14 @@ func (set settings) build(ctx context.Context, dir *output.Dir, last *upToDate) 
 		return res, err
 	}
 	res.Unchanged = dir.Unchanged()
-	if keep {
-		_ = pages.Save()
-	}
+	_ = pages.Save()
 	_ = blocks.Save()
 	return res, nil
 }
 
 // Check runs the pipeline without render and write: load, parse, check,
-// and the checks only Check runs (cfg.AlertRules, cfg.External). It does
-// not highlight code: no check looks at the colours, and lexing is most
-// of a build's work.
+// and the checks only Check runs (cfg.AlertRules, cfg.External). It
+// highlights no code: only render does.
 func Check(ctx context.Context, cfg Config) (Result, error) {
 	src, err := openSource(cfg.Src)
 	if err != nil {
@@ -201,7 +203,7 @@ func CheckFS(ctx context.Context, src fs.FS, cfg Config) (Result, error) {
 	if err != nil {
 		return Result{}, err
 	}
-	site, err := set.parse(ctx, tree, highlight.Plain{}, nil)
+	site, err := set.parse(ctx, tree, nil, nil)
 	if err != nil {
 		return Result{}, err
 	}
@@ -236,6 +238,10 @@ type settings struct {
 	Config
 	src  fs.FS
 	base link.Base
+	// keepSources keeps each page's source with the parsed site, so that
+	// a preview renders the version it parsed even after the file changed
+	// or went: a failed rebuild keeps showing the last good pages.
+	keepSources bool
 }
 
 // prepare configures cfg and makes the settings every stage reads.

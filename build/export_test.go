@@ -10,7 +10,7 @@ import (
 
 // Parse runs load, parse and check over src, for tests that look at the
 // parsed site.
-func Parse(ctx context.Context, src fs.FS, cfg Config, hl markdown.Highlighter) (*Site, error) {
+func Parse(ctx context.Context, src fs.FS, cfg Config) (*Site, error) {
 	set, err := prepareFS(cfg, src)
 	if err != nil {
 		return nil, err
@@ -19,7 +19,7 @@ func Parse(ctx context.Context, src fs.FS, cfg Config, hl markdown.Highlighter) 
 	if err != nil {
 		return nil, err
 	}
-	site, err := set.parse(ctx, tree, hl, nil)
+	site, err := set.parse(ctx, tree, nil, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -28,12 +28,12 @@ func Parse(ctx context.Context, src fs.FS, cfg Config, hl markdown.Highlighter) 
 }
 
 // Update runs the incremental parse and check over prev, for tests.
-func Update(ctx context.Context, prev *Site, src fs.FS, cfg Config, hl markdown.Highlighter, changed []string) (*Site, error) {
+func Update(ctx context.Context, prev *Site, src fs.FS, cfg Config, changed []string) (*Site, error) {
 	set, err := prepareFS(cfg, src)
 	if err != nil {
 		return nil, err
 	}
-	site, err := set.reparse(ctx, prev, hl, changed)
+	site, err := set.reparse(ctx, prev, changed)
 	if err != nil {
 		return nil, err
 	}
@@ -41,8 +41,9 @@ func Update(ctx context.Context, prev *Site, src fs.FS, cfg Config, hl markdown.
 	return site, nil
 }
 
-// Render runs render over a parsed site, writing to w, for tests.
-func Render(ctx context.Context, site *Site, cfg Config, w Writer) error {
+// Render runs render over a parsed site, highlighting with hl and writing
+// to w, for tests.
+func Render(ctx context.Context, site *Site, cfg Config, hl markdown.Highlighter, w Writer) error {
 	set, err := prepareFS(cfg, site.Src)
 	if err != nil {
 		return err
@@ -51,7 +52,7 @@ func Render(ctx context.Context, site *Site, cfg Config, w Writer) error {
 	if err != nil {
 		return err
 	}
-	return set.render(ctx, site, theme, w)
+	return set.render(ctx, site, theme, hl, w)
 }
 
 // ThemeFiles returns the site paths of the default theme's static files.

@@ -139,12 +139,12 @@ func renderAll(t *testing.T, src string, cfg build.Config) (*build.Site, map[str
 			return result{err: err}
 		}
 		defer root.Close()
-		site, err := build.Parse(ctx, root.FS(), cfg, highlight.New(nil))
+		site, err := build.Parse(ctx, root.FS(), cfg)
 		if err != nil {
 			return result{err: err}
 		}
 		w := &memWriter{files: map[string][]byte{}}
-		if err := build.Render(ctx, site, cfg, w); err != nil {
+		if err := build.Render(ctx, site, cfg, highlight.New(nil), w); err != nil {
 			return result{err: err}
 		}
 		return result{site: site, files: w.files}
@@ -708,7 +708,7 @@ func TestUnreadableFilesAreNamed(t *testing.T) {
 	})
 	fsys := denyFS{FS: os.DirFS(src), deny: map[string]bool{"secret.md": true, "locked": true}}
 	site := within(t, func(ctx context.Context) *build.Site {
-		site, err := build.Parse(ctx, fsys, build.Config{Src: src, Now: hardDate}, highlight.New(nil))
+		site, err := build.Parse(ctx, fsys, build.Config{Src: src, Now: hardDate})
 		if err != nil {
 			t.Error(err)
 		}
@@ -790,7 +790,7 @@ func TestEmptyAndOddlyEncodedPages(t *testing.T) {
 	var crlf *pageView
 	for _, p := range site.Pages {
 		if p.Path == "crlf.md" {
-			crlf = &pageView{title: p.Meta.Title, body: p.Body, refs: len(p.Refs)}
+			crlf = &pageView{title: p.Meta.Title, body: files["crlf/index.html"], refs: len(p.Refs)}
 			if len(p.Refs) != 2 || p.Refs[0].Line != 6 || p.Refs[0].Col != 16 || p.Refs[1].Line != 6 {
 				t.Errorf("crlf.md refs = %+v, want line 6 (col 16 for the first)", p.Refs)
 			}

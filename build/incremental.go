@@ -10,7 +10,6 @@ import (
 	"github.com/arcaapi/runbooks/build/diag"
 	"github.com/arcaapi/runbooks/build/link"
 	"github.com/arcaapi/runbooks/build/load"
-	"github.com/arcaapi/runbooks/build/markdown"
 	"github.com/arcaapi/runbooks/build/page"
 )
 
@@ -22,7 +21,7 @@ import (
 // or folders came or went, so the result is the site parse would return.
 // prev is not modified. Paths that are not part of the site (dot-files,
 // editor temp files that are already gone) cost nothing.
-func (set settings) reparse(ctx context.Context, prev *Site, hl markdown.Highlighter, changed []string) (*Site, error) {
+func (set settings) reparse(ctx context.Context, prev *Site, changed []string) (*Site, error) {
 	fsys := set.src
 	dirty := map[string]bool{}
 	for _, c := range changed {
@@ -50,14 +49,24 @@ func (set settings) reparse(ctx context.Context, prev *Site, hl markdown.Highlig
 		}
 		pages[i], perPage[i] = prev.Pages[j], prev.pageProbs[j]
 	}
-	p := newParser(set, tree.tree, hl)
+	p := newParser(set, tree.tree)
+	if p.sources != nil && prev.parser.sources != nil {
+		for _, pg := range pages { // the pages kept from prev
+			if pg == nil {
+				continue
+			}
+			if data, ok := prev.parser.sources[pg.Path]; ok {
+				p.sources[pg.Path] = data
+			}
+		}
+	}
 	if err := parallel(ctx, len(todo), func(k int) {
 		i := todo[k]
 		pages[i], perPage[i] = p.page(ctx, tree.tree.Pages[i])
 	}); err != nil {
 		return nil, err
 	}
-	return set.site(tree, pages, perPage), nil
+	return set.site(tree, p, pages, perPage), nil
 }
 
 // sourceErrors returns the error-severity problems of the load and parse

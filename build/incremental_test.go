@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"github.com/arcaapi/runbooks/build/diag"
-	"github.com/arcaapi/runbooks/build/highlight"
 )
 
 // incTree writes files (slash path → content; "" content removes the file)
@@ -139,8 +138,7 @@ func TestUpdateMatchesParse(t *testing.T) {
 			dir := t.TempDir()
 			incTree(t, dir, incBase)
 			fsys := os.DirFS(dir)
-			hl := highlight.New(nil)
-			prev, err := Parse(ctx, fsys, cfg, hl)
+			prev, err := Parse(ctx, fsys, cfg)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -148,11 +146,11 @@ func TestUpdateMatchesParse(t *testing.T) {
 				t.Fatalf("the base tree has source errors: %v", errs)
 			}
 			incTree(t, dir, tt.edit)
-			got, err := Update(ctx, prev, fsys, cfg, hl, tt.changed)
+			got, err := Update(ctx, prev, fsys, cfg, tt.changed)
 			if err != nil {
 				t.Fatal(err)
 			}
-			want, err := Parse(ctx, fsys, cfg, hl)
+			want, err := Parse(ctx, fsys, cfg)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -182,8 +180,7 @@ func TestUpdateChained(t *testing.T) {
 	dir := t.TempDir()
 	incTree(t, dir, incBase)
 	fsys := os.DirFS(dir)
-	hl := highlight.New(nil)
-	site, err := Parse(ctx, fsys, cfg, hl)
+	site, err := Parse(ctx, fsys, cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -200,10 +197,10 @@ func TestUpdateChained(t *testing.T) {
 		for p := range step {
 			changed = append(changed, p)
 		}
-		if site, err = Update(ctx, site, fsys, cfg, hl, changed); err != nil {
+		if site, err = Update(ctx, site, fsys, cfg, changed); err != nil {
 			t.Fatal(err)
 		}
-		want, err := Parse(ctx, fsys, cfg, hl)
+		want, err := Parse(ctx, fsys, cfg)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -1,13 +1,13 @@
 package build
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"io/fs"
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -15,6 +15,7 @@ import (
 	"github.com/arcaapi/runbooks/build/cache"
 	"github.com/arcaapi/runbooks/build/config"
 	"github.com/arcaapi/runbooks/build/diag"
+	"github.com/arcaapi/runbooks/build/highlight"
 	"github.com/arcaapi/runbooks/build/hugo"
 	"github.com/arcaapi/runbooks/build/link"
 	"github.com/arcaapi/runbooks/build/load"
@@ -46,6 +47,7 @@ type Site struct {
 	cached     int              // pages taken from the page cache
 	assets     assetKinds       // what may be published of the tree's other files
 	aliasProbs []diag.Problem   // the aliases that lead nowhere, or collide
+	parser     *parser          // what parsed the pages: render reads them again with it
 }
 
 // loaded is the load stage's result: the tree and the problems of the
@@ -65,13 +67,16 @@ func (set settings) load() (loaded, error) {
 }
 
 // parse parses every page of the tree in parallel, taking unchanged pages
-// from cache, which may be nil (it must only ever be used with the same
-// highlighter). Each page's own problems (metadata, unclosed fences) are
-// kept with the site for check. Drafts are left out, and the site's
-// title and the files it publishes besides its pages are decided.
-func (set settings) parse(ctx context.Context, tree loaded, hl markdown.Highlighter, cache *cache.Pages) (*Site, error) {
-	p := newParser(set, tree.tree, hl)
-	p.cache = cache
+// from cache, which may be nil. It keeps what the checks, the navigation
+// and the search index need of each page, not its HTML: with a spill, the
+// pages it parses are rendered in the same pass and their bodies kept on
+// disk for the render stage, which otherwise renders them from the source.
+// Each page's own problems (metadata, unclosed fences) are kept with the
+// site for check. Drafts are left out, and the site's title and the files
+// it publishes besides its pages are decided.
+func (set settings) parse(ctx context.Context, tree loaded, cache *cache.Pages, sp *spill) (*Site, error) {
+	p := newParser(set, tree.tree)
+	p.cache, p.spill = cache, sp
 	pages := make([]*page.Page, len(tree.tree.Pages))
 	perPage := make([][]diag.Problem, len(tree.tree.Pages))
 	if err := parallel(ctx, len(tree.tree.Pages), func(i int) {
@@ -79,14 +84,14 @@ func (set settings) parse(ctx context.Context, tree loaded, hl markdown.Highligh
 	}); err != nil {
 		return nil, err
 	}
-	site := set.site(tree, pages, perPage)
+	site := set.site(tree, p, pages, perPage)
 	site.cached = int(p.cached.Load())
 	return site, nil
 }
 
-// site makes the parsed site of tree's pages.
-func (set settings) site(tree loaded, pages []*page.Page, perPage [][]diag.Problem) *Site {
-	site := &Site{Src: set.src, Now: set.Now, loadProbs: tree.probs}
+// site makes the parsed site of tree's pages, parsed by p.
+func (set settings) site(tree loaded, p *parser, pages []*page.Page, perPage [][]diag.Problem) *Site {
+	site := &Site{Src: set.src, Now: set.Now, loadProbs: tree.probs, parser: p}
 	site.Tree, site.Pages, site.pageProbs = dropDrafts(tree.tree, pages, perPage)
 	site.Title = set.title(site.Pages)
 	site.Files = set.publishedFiles(site, set.sortAssets(site))
@@ -111,7 +116,7 @@ func (set settings) title(pages []*page.Page) string {
 // parser parses the pages of one tree.
 type parser struct {
 	src      fs.FS
-	md       *markdown.Renderer
+	md       *markdown.Renderer // parses, without HTML
 	base     link.Base
 	key      string // what the pages' parse depends on beyond their source
 	load     load.Options
@@ -120,24 +125,33 @@ type parser struct {
 	fromName bool // pages under alerts/ claim their file names
 	dirs     map[string]bool
 	cache    *cache.Pages // may be nil
+	spill    *spill       // may be nil
 	cached   atomic.Int64 // pages taken from cache
 	tree     treeIndex    // for root-absolute links
+
+	// sources are the pages' sources by path, when the settings keep
+	// them; nil when they do not.
+	mu      sync.Mutex
+	sources map[string][]byte
 }
 
 // newParser returns the parser of the pages of tree.
-func newParser(set settings, tree load.Tree, hl markdown.Highlighter) *parser {
-	p := &parser{src: set.src, md: markdown.New(hl), base: set.base, key: set.cacheKey(),
+func newParser(set settings, tree load.Tree) *parser {
+	p := &parser{src: set.src, md: markdown.New(highlight.Plain{}), base: set.base, key: set.cacheKey(),
 		load: set.loadOptions(), meta: set.metaOptions(), gitlab: set.HeadingIDs == config.HeadingsGitLab,
 		fromName: set.AlertsFrom == config.AlertsFromName, dirs: make(map[string]bool, len(tree.Dirs))}
 	for _, d := range tree.Dirs {
 		p.dirs[d] = true
 	}
 	p.tree = newTreeIndex(tree, p.dirs)
+	if set.keepSources {
+		p.sources = make(map[string][]byte, len(tree.Pages))
+	}
 	return p
 }
 
-// page reads, parses and renders the body of one page, or takes it from
-// the cache when its source and the folders its links name are unchanged.
+// page reads and parses one page, or takes it from the cache when its
+// source and the folders its links name are unchanged.
 func (p *parser) page(ctx context.Context, e load.Entry) (*page.Page, []diag.Problem) {
 	data, err := fs.ReadFile(p.src, e.Path)
 	if err != nil {
@@ -149,6 +163,7 @@ func (p *parser) page(ctx context.Context, e load.Entry) (*page.Page, []diag.Pro
 		pg.Meta.Title = titleFromPath(e.Path)
 		return pg, []diag.Problem{diag.Errorf(e.Path, 1, 1, "unreadable", "cannot read: %v", err)}
 	}
+	p.keep(e.Path, data)
 	if p.cache == nil {
 		pg, probs, _ := p.parse(ctx, e, data)
 		return pg, probs
@@ -170,6 +185,16 @@ func (p *parser) page(ctx context.Context, e load.Entry) (*page.Page, []diag.Pro
 	return pg, probs
 }
 
+// keep keeps the source of the page at path, when the settings say so.
+func (p *parser) keep(path string, data []byte) {
+	if p.sources == nil {
+		return
+	}
+	p.mu.Lock()
+	p.sources[path] = data
+	p.mu.Unlock()
+}
+
 // sameDirs reports whether every path in dirs is a folder exactly when it
 // was one for the parse that recorded it.
 func (p *parser) sameDirs(dirs map[string]bool) bool {
@@ -185,7 +210,7 @@ func (p *parser) sameDirs(dirs map[string]bool) bool {
 // asked "is this a folder?" about, with the answers. When ctx is done it
 // stops early, and what it returns is to be thrown away.
 func (p *parser) parse(ctx context.Context, e load.Entry, data []byte) (*page.Page, []diag.Problem, map[string]bool) {
-	pg := &page.Page{Path: e.Path, URL: e.URL, IDs: map[string]bool{}}
+	pg := &page.Page{Path: e.Path, URL: e.URL, IDs: map[string]bool{}, Sum: sourceSum(data)}
 	dirs := map[string]bool{}
 	m := meta.ParseWith(e.Path, data, p.meta)
 	pg.Meta = m.Meta
@@ -194,19 +219,13 @@ func (p *parser) parse(ctx context.Context, e load.Entry, data []byte) (*page.Pa
 	}
 	pg.Disables = disables(m.Body, m.BodyLine)
 	body, shortcodes := hugo.Rewrite(e.Path, m.Body, m.BodyLine)
-	out, _ := p.md.RenderContext(ctx, markdown.Input{
-		Path:      e.Path,
-		Body:      body,
-		BodyLine:  m.BodyLine,
-		Rewrite:   func(dest string) string { return p.href(e, dest, dirs) },
-		GitLabIDs: p.gitlab,
-	})
-	pg.Body, pg.Headings, pg.IDs, pg.Refs, pg.Sections, pg.Code = out.HTML, out.Headings, out.IDs, out.Refs, out.Sections, out.Code
-	if bytes.HasPrefix(pg.Body, []byte("<h1")) {
-		if i := bytes.Index(pg.Body, []byte("</h1>\n")); i >= 0 {
-			pg.H1, pg.Body = pg.Body[:i+6], pg.Body[i+6:]
-		}
+	var out markdown.Output
+	if p.spill != nil {
+		out, _ = p.spill.render(ctx, e.Path, p.input(e, body, m.BodyLine, dirs))
+	} else {
+		out, _ = p.md.Parse(ctx, p.input(e, body, m.BodyLine, dirs))
 	}
+	pg.Headings, pg.IDs, pg.Refs, pg.Sections, pg.Code = out.Headings, out.IDs, out.Refs, out.Sections, out.Code
 	if pg.Meta.Title == "" {
 		pg.Meta.Title = out.Title
 	}
@@ -214,6 +233,18 @@ func (p *parser) parse(ctx context.Context, e load.Entry, data []byte) (*page.Pa
 		pg.Meta.Title = titleFromPath(e.Path)
 	}
 	return pg, append(append(slices.Clip(m.Problems), out.Problems...), shortcodes...), dirs
+}
+
+// input is the Markdown of the page e, for goldmark: body, starting on
+// file line bodyLine.
+func (p *parser) input(e load.Entry, body []byte, bodyLine int, dirs map[string]bool) markdown.Input {
+	return markdown.Input{
+		Path:      e.Path,
+		Body:      body,
+		BodyLine:  bodyLine,
+		Rewrite:   func(dest string) string { return p.href(e, dest, dirs) },
+		GitLabIDs: p.gitlab,
+	}
 }
 
 // href rewrites a relative link to the URL of the page or file it names,

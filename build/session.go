@@ -9,7 +9,6 @@ import (
 	"slices"
 	"sync"
 
-	"github.com/arcaapi/runbooks/build/cache"
 	"github.com/arcaapi/runbooks/build/config"
 	"github.com/arcaapi/runbooks/build/diag"
 	"github.com/arcaapi/runbooks/build/highlight"
@@ -19,18 +18,22 @@ import (
 )
 
 // Session is the pipeline kept alive between changes, for the preview
-// server: the settings, one highlighter (code is highlighted once for the
-// session's life, within its memory budget), the loaded theme and the
-// last site parsed. Apply runs load, parse and check for what changed;
-// Preview renders, in memory. A Session is used by one goroutine; the
-// Previews it makes are safe for concurrent use.
+// server: the settings, one highlighter (a block is highlighted once for
+// the session's life, within the highlighter's memory budget), the loaded
+// theme and the last site parsed. Apply runs load, parse and check for
+// what changed; Preview renders, in memory, each page when it is asked
+// for. A Session is used by one goroutine; the Previews it makes are safe
+// for concurrent use.
+//
+// A session's memory is bounded by the size of the site, whatever the
+// number of changes: it keeps the last site and no page's HTML, and the
+// highlighter keeps its blocks within its budget (highlight.MemBudget).
 type Session struct {
 	flags  Config   // as given, before runbooks.toml: configured again when the file changes
 	srcAbs string   // the source folder, absolute
 	set    settings // flags configured, with the source open
 	root   *os.Root // what set.src reads: reopened when the folder is replaced
 	hl     *highlight.Highlighter
-	blocks *cache.Blocks
 	theme  *render.Theme // nil until Preview first needs it
 	last   *Site         // the newest parse, good or not: the base of the next Apply
 }
@@ -55,7 +58,9 @@ func NewSession(cfg Config) (*Session, error) {
 		root.Close()
 		return nil, err
 	}
-	s.hl, s.blocks = newHighlighter(s.set.Config)
+	// No persistent block store: a preview highlights only the pages
+	// that are read, and a store would keep every block of the session.
+	s.hl = highlight.New(nil)
 	return s, nil
 }
 
@@ -71,16 +76,13 @@ func (s *Session) configure() error {
 	if err != nil {
 		return err
 	}
+	set.keepSources = true
 	s.set = set
 	return nil
 }
 
 // Close closes the source folder.
 func (s *Session) Close() error { return s.root.Close() }
-
-// SaveCache keeps the highlighted blocks of the first Apply for the next
-// session.
-func (s *Session) SaveCache() error { return s.blocks.Save() }
 
 // Change is a site after a batch of changes, with its problems.
 type Change struct {
@@ -125,20 +127,13 @@ func (s *Session) Apply(ctx context.Context, changed []string) (*Change, error) 
 	if full {
 		var tree loaded
 		if tree, err = s.set.load(); err == nil {
-			site, err = s.set.parse(ctx, tree, s.hl, nil)
+			site, err = s.set.parse(ctx, tree, nil, nil)
 		}
 	} else {
-		site, err = s.set.reparse(ctx, s.last, s.hl, changed)
+		site, err = s.set.reparse(ctx, s.last, changed)
 	}
 	if err != nil {
 		return nil, err
-	}
-	if s.last == nil {
-		// Keep the first parse's blocks for the next session (SaveCache);
-		// from now on blocks live only in the highlighter's memory, within
-		// its budget, not in the store, which would keep every block of
-		// the session.
-		s.hl.Detach()
 	}
 	s.last = site
 	set := s.set
@@ -180,14 +175,16 @@ func (s *Session) reopen() error {
 }
 
 // Preview is one version of the site as the preview server shows it.
-// Pages are rendered on request from the parsed site, with the same
-// renderer and templates as a build, so an edit costs one page parse
-// instead of a whole site's render; the other files (theme assets, group
-// pages, search index, hosting files, the source tree's other files) are
-// made on first request and kept. It is safe for concurrent use.
+// Pages are rendered on request from the parsed site and their sources,
+// with the same renderer and templates as a build, so an edit costs one
+// page parse instead of a whole site's render; the other files (theme
+// assets, group pages, search index, hosting files, the source tree's
+// other files) are made on first request and kept. It is safe for
+// concurrent use.
 type Preview struct {
 	site    *Site
 	r       *render.Renderer
+	bodies  *bodies
 	pages   map[string]*page.Page // "db/pool/index.html" → page
 	assets  map[string][]byte     // the theme's static files, by site path
 	headers []publish.Rule
@@ -213,6 +210,7 @@ func (s *Session) Preview(site *Site, themeChanged bool, probes []*page.Page) (*
 	p := &Preview{
 		site:    site,
 		r:       r,
+		bodies:  site.parser.bodies(s.hl, false),
 		pages:   make(map[string]*page.Page, len(site.Pages)),
 		assets:  map[string][]byte{},
 		headers: publish.HeaderRules(r.Base(), r.Files()),
@@ -224,9 +222,8 @@ func (s *Session) Preview(site *Site, themeChanged bool, probes []*page.Page) (*
 		p.assets[f.Name] = f.Data
 	}
 	for _, pg := range probes {
-		var buf bytes.Buffer
-		if err := r.Page(&buf, pg); err != nil {
-			return nil, fmt.Errorf("render %s: %w", pg.Path, err)
+		if _, err := p.page(context.Background(), pg); err != nil {
+			return nil, err
 		}
 	}
 	return p, nil
@@ -247,11 +244,8 @@ func (p *Preview) Assets() map[string]string { return p.r.Assets() }
 // whether the site has one.
 func (p *Preview) File(name string) ([]byte, bool, error) {
 	if pg, ok := p.pages[name]; ok {
-		var buf bytes.Buffer
-		if err := p.r.Page(&buf, pg); err != nil {
-			return nil, false, fmt.Errorf("render %s: %w", pg.Path, err)
-		}
-		return buf.Bytes(), true, nil
+		data, err := p.page(context.Background(), pg)
+		return data, err == nil, err
 	}
 	if data, ok := p.assets[name]; ok {
 		return data, true, nil
@@ -265,6 +259,19 @@ func (p *Preview) File(name string) ([]byte, bool, error) {
 	}
 	data, ok := p.files[name]
 	return data, ok, nil
+}
+
+// page renders the page pg, its body read from its source now.
+func (p *Preview) page(ctx context.Context, pg *page.Page) ([]byte, error) {
+	body, err := p.bodies.render(ctx, pg)
+	if err != nil {
+		return nil, fmt.Errorf("render %s: %w", pg.Path, err)
+	}
+	var buf bytes.Buffer
+	if err := p.r.Page(&buf, pg, body); err != nil {
+		return nil, fmt.Errorf("render %s: %w", pg.Path, err)
+	}
+	return buf.Bytes(), nil
 }
 
 // memFiles is a site's files in memory, by site path.

@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"sync"
 
+	"github.com/arcaapi/runbooks/build/markdown"
 	"github.com/arcaapi/runbooks/build/offline"
 	"github.com/arcaapi/runbooks/build/page"
 	"github.com/arcaapi/runbooks/build/publish"
@@ -23,13 +24,14 @@ type Writer interface {
 }
 
 // render is the render stage: it renders the parsed site in theme and
-// writes every file of it to w: pages (in parallel, each written as soon
-// as it is rendered), the theme's assets, the group pages, the 404 page
-// and the source tree's other files. The files that are not pages are
-// made alongside the pages, since much of that work (the search index,
-// the alert pages) runs on one core.
-func (set settings) render(ctx context.Context, site *Site, theme *render.Theme, w Writer) error {
+// writes every file of it to w: pages (in parallel, each body highlighted
+// with hl, rendered and written at once, and dropped), the theme's assets,
+// the group pages, the 404 page and the source tree's other files. The
+// files that are not pages are made alongside the pages, since much of
+// that work (the search index, the alert pages) runs on one core.
+func (set settings) render(ctx context.Context, site *Site, theme *render.Theme, hl markdown.Highlighter, w Writer) error {
 	r := newRenderer(site, theme, set, false)
+	bodies := site.parser.bodies(hl, true)
 	// The service worker lists every file of the site, so it is written
 	// last, from what was written before it.
 	var rec *offline.Recorder
@@ -51,8 +53,13 @@ func (set settings) render(ctx context.Context, site *Site, theme *render.Theme,
 	go func() { files <- renderFiles(site, r, owners) }()
 	perr := parallel(ctx, len(site.Pages), func(i int) {
 		p := site.Pages[i]
+		body, err := bodies.render(ctx, p)
+		if err != nil {
+			fail(err)
+			return
+		}
 		var buf bytes.Buffer
-		if err := r.Page(&buf, p); err != nil {
+		if err := r.Page(&buf, p, body); err != nil {
 			fail(fmt.Errorf("render %s: %w", p.Path, err))
 			return
 		}

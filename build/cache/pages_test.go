@@ -18,8 +18,6 @@ func full() *cache.Entry {
 			Path: "db/pool.md", URL: "db/pool/",
 			Meta: page.Meta{Title: "Pool", Severity: "SEV2", Type: page.Incident, Owner: "team-db", LastUpdated: "2026-11-01",
 				ReviewEvery: 30, Alerts: []string{"PoolExhausted"}, Vars: []page.Var{{Name: "host", Default: "db1"}}, LastUpdatedLine: 5},
-			H1:       []byte("<h1 id=\"pool\">Pool</h1>\n"),
-			Body:     []byte("<p>body</p>\n"),
 			Headings: []page.Heading{{Level: 2, Text: "Diagnosis", ID: "diagnosis", Line: 9}},
 			IDs:      map[string]bool{"pool": true, "diagnosis": true},
 			Refs:     []page.Ref{{Kind: page.Image, Dest: "../img/a.png", Line: 10, Col: 3}},

@@ -124,9 +124,23 @@ func (r *Renderer) RenderContext(ctx context.Context, in Input) (Output, error) 
 	return out, err
 }
 
+// Parse is RenderContext without the HTML: what the checks and the
+// navigation need of a page (its title, headings, links, sections, code
+// blocks and problems), for a build that renders the page's HTML when it
+// writes it rather than keeping it. Output.HTML is nil.
+func (r *Renderer) Parse(ctx context.Context, in Input) (Output, error) {
+	out, _, err := r.run(ctx, in, false)
+	return out, err
+}
+
 // render is RenderContext, also returning what the collector kept of the
 // page.
 func (r *Renderer) render(ctx context.Context, in Input) (Output, *state, error) {
+	return r.run(ctx, in, true)
+}
+
+// run parses in.Body and, when html is set, renders it.
+func (r *Renderer) run(ctx context.Context, in Input, html bool) (Output, *state, error) {
 	st := &state{in: in, lines: lineStarts(in.Body), ids: map[string]bool{}}
 	st.slugs.GitLab = in.GitLabIDs
 	pc := parser.NewContext()
@@ -138,6 +152,18 @@ func (r *Renderer) render(ctx context.Context, in Input) (Output, *state, error)
 	doc := r.md.Parser().Parse(text.NewReader(in.Body), parser.WithContext(pc))
 	if err := ctx.Err(); err != nil {
 		return Output{}, nil, err
+	}
+	out := Output{
+		Title:    st.title,
+		Headings: st.headings,
+		IDs:      st.ids,
+		Refs:     st.refs,
+		Sections: st.sections,
+		Code:     st.code,
+		Problems: st.problems,
+	}
+	if !html {
+		return out, st, nil
 	}
 	if d, ok := doc.(*ast.Document); ok && done != nil {
 		d.AddMeta(contextMeta, ctx)
@@ -157,18 +183,10 @@ func (r *Renderer) render(ctx context.Context, in Input) (Output, *state, error)
 		// what was written rather than lose the page.
 		buf.WriteString("<p>render error</p>")
 	}
-	return Output{
-		Title: st.title,
-		// A copy of its exact size, never nil: a site keeps every page's
-		// HTML until it is written, and the buffer has room to spare.
-		HTML:     append(make([]byte, 0, buf.Len()), buf.Bytes()...),
-		Headings: st.headings,
-		IDs:      st.ids,
-		Refs:     st.refs,
-		Sections: st.sections,
-		Code:     st.code,
-		Problems: st.problems,
-	}, st, nil
+	// A copy of its exact size, never nil: the buffer goes back to the
+	// pool, and has room to spare.
+	out.HTML = append(make([]byte, 0, buf.Len()), buf.Bytes()...)
+	return out, st, nil
 }
 
 // lineStarts returns the offset of the start of each line of src.

@@ -1,6 +1,6 @@
-// Package page defines the values that flow through the build: a source
-// file, its runbook metadata, and what parsing found in it (heading ids,
-// links with their source positions, the rendered body).
+// Package page defines the values that flow through the build: a page's
+// runbook metadata, what parsing found in it (heading ids, links with their
+// source positions, code blocks), and its rendered body.
 package page
 
 import (
@@ -170,19 +170,29 @@ type Section struct {
 	Text  string
 }
 
-// Page is a parsed page: metadata, rendered body and what the checks need.
+// Page is a parsed page: its metadata and what the checks, the navigation
+// and the search index need. Its HTML is not kept: the render stage makes
+// it from the source when it writes the page (see Body).
 type Page struct {
 	Path     string
 	URL      string
 	Meta     Meta
-	H1       []byte // HTML of the page's leading H1, shown above the metadata
-	Body     []byte // HTML of the Markdown body after the leading H1
 	Headings []Heading
 	IDs      map[string]bool // every id a #fragment may name
 	Refs     []Ref
 	Sections []Section
 	Code     []CodeBlock
 	Disables []Disable // <!-- runbooks-disable-next-line --> comments
+	// Sum is the CRC-32C of the source file the page was parsed from, so
+	// that the render stage, which reads the file again, can tell that it
+	// changed in between; 0 when the file could not be read.
+	Sum uint32
+}
+
+// Body is the HTML of a page's Markdown, as the render stage makes it.
+type Body struct {
+	H1   []byte // the page's leading H1, shown above the metadata
+	Rest []byte // the Markdown after the leading H1
 }
 
 // Disable is a <!-- runbooks-disable-next-line rule ... --> comment: it

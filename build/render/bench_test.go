@@ -23,7 +23,7 @@ func BenchmarkPage(b *testing.B) {
 				r := New(th, site) // a new site each time, as every build is
 				for _, p := range pages {
 					buf.Reset()
-					if err := r.Page(&buf, p); err != nil {
+					if err := r.Page(&buf, p, testBody); err != nil {
 						b.Fatal(err)
 					}
 				}

@@ -20,7 +20,7 @@ func docPage(path, title string, weight int) *page.Page {
 func navOf(t *testing.T, r *Renderer, p *page.Page) string {
 	t.Helper()
 	var buf bytes.Buffer
-	if err := r.Page(&buf, p); err != nil {
+	if err := r.Page(&buf, p, testBody); err != nil {
 		t.Fatal(err)
 	}
 	s := buf.String()

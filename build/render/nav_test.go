@@ -39,7 +39,7 @@ func TestNavCache(t *testing.T) {
 			for i, p := range pages {
 				wg.Go(func() {
 					var buf bytes.Buffer
-					if err := shared.Page(&buf, p); err != nil {
+					if err := shared.Page(&buf, p, testBody); err != nil {
 						t.Errorf("%s: %v", p.Path, err)
 					}
 					got[i] = buf.Bytes()
@@ -48,7 +48,7 @@ func TestNavCache(t *testing.T) {
 			wg.Wait()
 			for i, p := range pages {
 				var want bytes.Buffer
-				if err := New(th, site).Page(&want, p); err != nil {
+				if err := New(th, site).Page(&want, p, testBody); err != nil {
 					t.Fatalf("%s: %v", p.Path, err)
 				}
 				if d := diff(string(got[i]), want.String()); d != "" {
@@ -186,7 +186,7 @@ func renderNavs(t *testing.T, r *Renderer, pages []*page.Page) []string {
 	var out []string
 	for _, p := range pages {
 		var buf bytes.Buffer
-		if err := r.Page(&buf, p); err != nil {
+		if err := r.Page(&buf, p, testBody); err != nil {
 			t.Fatalf("%s: %v", p.Path, err)
 		}
 		s := buf.String()

@@ -190,12 +190,12 @@ func (r *Renderer) Assets() map[string]string { return maps.Clone(r.assets) }
 // GroupURL returns the site path of a navigation group's page.
 func GroupURL(g page.Group) string { return "groups/" + g.Slug() + "/" }
 
-// Page renders a page of the site.
-func (r *Renderer) Page(w io.Writer, p *page.Page) error {
+// Page renders a page of the site with its body's HTML.
+func (r *Renderer) Page(w io.Writer, p *page.Page, body page.Body) error {
 	d := r.data(p.URL)
 	d.Page = r.info(p)
 	// goldmark's output: raw HTML sanitized and dangerous URLs dropped.
-	d.H1, d.Body = template.HTML(p.H1), template.HTML(p.Body)
+	d.H1, d.Body = template.HTML(body.H1), template.HTML(body.Rest)
 	nav, err := r.nav(p.URL, p)
 	if err != nil {
 		return err

@@ -11,12 +11,14 @@ import (
 	"github.com/arcaapi/runbooks/build/page"
 )
 
+// testBody is the body every test page is rendered with.
+var testBody = page.Body{Rest: []byte(strings.Repeat("<p>Check the pool, then the replicas.</p>\n<pre><code>kubectl get pods</code></pre>\n", 60))}
+
 // testPages returns a site of n runbooks and a root index page, spread over
 // every navigation group and over folders one to three levels deep, with
 // titles that need escaping and some reviews overdue.
 func testPages(n int) []*page.Page {
-	body := []byte(strings.Repeat("<p>Check the pool, then the replicas.</p>\n<pre><code>kubectl get pods</code></pre>\n", 60))
-	pages := []*page.Page{{Path: "README.md", URL: "", Meta: page.Meta{Title: "Runbooks"}, Body: body}}
+	pages := []*page.Page{{Path: "README.md", URL: "", Meta: page.Meta{Title: "Runbooks"}}}
 	for i := range n {
 		dir := fmt.Sprintf("team-%d/", i%7) + strings.Repeat("svc/", i%3)
 		path := fmt.Sprintf("%spage-%04d.md", dir, i)
@@ -36,7 +38,7 @@ func testPages(n int) []*page.Page {
 		for j := range 6 {
 			hs = append(hs, page.Heading{Level: 2 + j%2, Text: fmt.Sprintf("Step %d", j), ID: fmt.Sprintf("step-%d", j)})
 		}
-		pages = append(pages, &page.Page{Path: path, URL: page.URLOf(path), Meta: m, Body: body, Headings: hs})
+		pages = append(pages, &page.Page{Path: path, URL: page.URLOf(path), Meta: m, Headings: hs})
 	}
 	return pages
 }

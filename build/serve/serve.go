@@ -49,7 +49,7 @@ var ErrRemote = errors.New("not a loopback address")
 
 // Options configure the preview server.
 type Options struct {
-	// Config is the build's: Src, Theme, EditURL, NoCache and CacheDir
+	// Config is the build's: Src, Theme, EditURL and ConfigFile
 	// are used. Links are always relative, so BaseURL is ignored.
 	Config build.Config
 	Addr   string // host:port to listen on; DefaultAddr when ""
@@ -153,14 +153,6 @@ func Run(ctx context.Context, opts Options) error {
 		}
 		return err
 	}
-	// Keep the first build's highlighting for the next start; edits'
-	// blocks are few and not worth a rewrite on the way out.
-	saved := make(chan struct{})
-	go func() {
-		defer close(saved)
-		_ = s.session.SaveCache() // a cache: failing to save it costs time, not correctness
-	}()
-	defer func() { <-saved }()
 	srv := &http.Server{
 		Handler:           s,
 		ReadHeaderTimeout: opts.ReadHeaderTimeout,

@@ -10,7 +10,6 @@ import (
 	"io"
 	"os"
 	"os/signal"
-	"runtime/debug"
 	"syscall"
 
 	"github.com/arcaapi/runbooks/build/diag"
@@ -66,7 +65,6 @@ func commands() []command {
 }
 
 func main() {
-	tuneGC(os.Getenv)
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	// The first Ctrl-C or SIGTERM asks the command to stop; after it the
 	// signals have their default effect again, so a second one ends the
@@ -78,21 +76,6 @@ func main() {
 	code := run(ctx, env{stdout: os.Stdout, stderr: os.Stderr, getenv: os.Getenv}, os.Args[1:])
 	stop()
 	os.Exit(code)
-}
-
-// tuneGC trades memory for speed unless the user set GOGC or GOMEMLIMIT:
-// a build allocates many short-lived parse trees and token slices, so it
-// collects less often, while the soft limit keeps the heap of a
-// 10,000-page build under 950 MB, 0.4 of what Hugo takes for the same
-// tree. At 640 MB, with 230 to 420 MB of it live, the same build collected
-// so often that it ran 10% longer (docs/benchmarks.md).
-func tuneGC(getenv func(string) string) {
-	if getenv("GOGC") == "" {
-		debug.SetGCPercent(400)
-	}
-	if getenv("GOMEMLIMIT") == "" {
-		debug.SetMemoryLimit(896 << 20)
-	}
 }
 
 // run runs the command line args and returns the exit code.

@@ -25,7 +25,7 @@ func runServe(ctx context.Context, e env, args []string) error {
 	fs.StringVar(&opts.Config.EditURL, "edit-url", "", "`URL` prefix for \"edit this page\" links")
 	fs.DurationVar(&opts.Poll, "poll", 0, "look for changes every `interval` (e.g. 1s) instead of relying on file notifications")
 	fs.BoolVar(&opts.AllowRemote, "allow-remote", false, "allow an --addr other machines can reach (the preview has no authentication)")
-	fs.BoolVar(&opts.Config.NoCache, "no-cache", false, "do not read or write the persistent highlight cache")
+	fs.BoolVar(&opts.Config.NoCache, "no-cache", false, "accepted, and does nothing: the preview keeps no persistent cache")
 	open := fs.Bool("open", false, "open the preview in the browser")
 	if err := fs.parse(e, args); err != nil {
 		return err
