@@ -197,8 +197,8 @@ type Preview struct {
 // Preview renders site in the session's theme, loading the theme first
 // when it changed (or was never loaded). It renders the probe pages, so
 // that a template that fails on them is a failed change rather than a
-// broken page.
-func (s *Session) Preview(site *Site, themeChanged bool, probes []*page.Page) (*Preview, error) {
+// broken page, and stops when ctx is done.
+func (s *Session) Preview(ctx context.Context, site *Site, themeChanged bool, probes []*page.Page) (*Preview, error) {
 	if s.theme == nil || themeChanged {
 		t, err := loadTheme(s.set.Theme)
 		if err != nil {
@@ -222,7 +222,7 @@ func (s *Session) Preview(site *Site, themeChanged bool, probes []*page.Page) (*
 		p.assets[f.Name] = f.Data
 	}
 	for _, pg := range probes {
-		if _, err := p.page(context.Background(), pg); err != nil {
+		if _, err := p.page(ctx, pg); err != nil {
 			return nil, err
 		}
 	}
@@ -241,10 +241,10 @@ func (p *Preview) Headers() []publish.Rule { return p.headers }
 func (p *Preview) Assets() map[string]string { return p.r.Assets() }
 
 // File returns the file at a site path ("db/pool/index.html"), and
-// whether the site has one.
-func (p *Preview) File(name string) ([]byte, bool, error) {
+// whether the site has one. Rendering a page stops when ctx is done.
+func (p *Preview) File(ctx context.Context, name string) ([]byte, bool, error) {
 	if pg, ok := p.pages[name]; ok {
-		data, err := p.page(context.Background(), pg)
+		data, err := p.page(ctx, pg)
 		return data, err == nil, err
 	}
 	if data, ok := p.assets[name]; ok {

@@ -62,11 +62,11 @@ func TestSessionMemoryBounded(t *testing.T) {
 			t.Fatalf("save %d: %v", i, errs)
 		}
 		_ = ch.Problems()
-		p, err := s.Preview(ch.Site, false, nil)
+		p, err := s.Preview(ctx, ch.Site, false, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
-		data, ok, err := p.File(fmt.Sprintf("p-%d/index.html", i%100))
+		data, ok, err := p.File(ctx, fmt.Sprintf("p-%d/index.html", i%100))
 		if err != nil || !ok || !strings.Contains(string(data), fmt.Sprintf("api-%d", i)) {
 			t.Fatalf("save %d: the page does not show it (found %v, %v)", i, ok, err)
 		}

@@ -94,14 +94,14 @@ func (s *server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if file == "" || strings.HasSuffix(file, "/") {
 		file += "index.html"
 	}
-	data, found, err := snap.file(file)
+	data, found, err := snap.file(r, file)
 	if err != nil {
 		http.Error(w, err.Error(), http.StatusInternalServerError)
 		return
 	}
 	if !found && !strings.HasSuffix(name, "/") && name != "" {
 		// A folder asked for without its slash: relative links need it.
-		if _, ok, _ := snap.file(name + "/index.html"); ok {
+		if _, ok, _ := snap.file(r, name+"/index.html"); ok {
 			http.Redirect(w, r, "/"+name+"/", http.StatusMovedPermanently)
 			return
 		}
@@ -165,7 +165,7 @@ func (s *server) write(w http.ResponseWriter, r *http.Request, snap *snapshot, r
 // notFound sends the site's 404 page.
 func (s *server) notFound(w http.ResponseWriter, r *http.Request) {
 	snap := s.snap.Load()
-	data, ok, err := snap.file("404.html")
+	data, ok, err := snap.file(r, "404.html")
 	if err != nil || !ok {
 		http.Error(w, "404 page not found", http.StatusNotFound)
 		return

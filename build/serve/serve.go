@@ -251,7 +251,7 @@ func (s *server) start(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	snap, err := s.snapshot(ch.Site, probes(ch.Site, nil, true), true)
+	snap, err := s.snapshot(ctx, ch.Site, probes(ch.Site, nil, true), true)
 	if err != nil {
 		return err
 	}
@@ -274,8 +274,8 @@ func (s *server) setStatus(probs []diag.Problem, stale bool) {
 
 // snapshot makes the next version of the served site, loading the theme
 // first when it changed.
-func (s *server) snapshot(site *build.Site, probes []*page.Page, themeChanged bool) (*snapshot, error) {
-	p, err := s.session.Preview(site, themeChanged, probes)
+func (s *server) snapshot(ctx context.Context, site *build.Site, probes []*page.Page, themeChanged bool) (*snapshot, error) {
+	p, err := s.session.Preview(ctx, site, themeChanged, probes)
 	if err != nil {
 		return nil, err
 	}
@@ -318,7 +318,7 @@ func (s *server) rebuild(ctx context.Context, b watch.Batch) {
 		return
 	}
 	prev := s.snap.Load()
-	snap, err := s.snapshot(site, probes(site, srcChanged, len(themeChanged) > 0), len(themeChanged) > 0)
+	snap, err := s.snapshot(ctx, site, probes(site, srcChanged, len(themeChanged) > 0), len(themeChanged) > 0)
 	if err != nil {
 		s.version--
 		file := "theme"

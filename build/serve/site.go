@@ -1,6 +1,7 @@
 package serve
 
 import (
+	"net/http"
 	"path"
 	"reflect"
 	"slices"
@@ -31,8 +32,11 @@ func newSnapshot(p *build.Preview, version string) *snapshot {
 // site returns the parsed site the snapshot shows.
 func (s *snapshot) site() *build.Site { return s.Preview.Site() }
 
-// file returns the file at a site path ("db/pool/index.html").
-func (s *snapshot) file(name string) ([]byte, bool, error) { return s.Preview.File(name) }
+// file returns the file at a site path ("db/pool/index.html"), for the
+// request r.
+func (s *snapshot) file(r *http.Request, name string) ([]byte, bool, error) {
+	return s.Preview.File(r.Context(), name)
+}
 
 // probes returns the pages to render to test a new version of the site:
 // the changed pages when only pages changed, else every kind of page the
