@@ -25,6 +25,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -987,6 +988,28 @@ func run(t *testing.T, home string, argv ...string) (int, string) {
 	return 0, string(out)
 }
 
+// cpuTime returns the CPU time, user and system, that process pid has
+// used, from /proc; a process that has ended has used none.
+func cpuTime(t *testing.T, pid int) time.Duration {
+	t.Helper()
+	stat, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		t.Fatalf("reading the process's CPU time: %v", err)
+	}
+	// The fields after the command name, which is in parentheses:
+	// utime and stime are the 12th and 13th, in clock ticks of 1/100 s.
+	f := strings.Fields(string(stat[bytes.LastIndexByte(stat, ')')+1:]))
+	var ticks int64
+	for _, s := range f[11:13] {
+		n, err := strconv.ParseInt(s, 10, 64)
+		if err != nil {
+			t.Fatalf("/proc/%d/stat: %v", pid, err)
+		}
+		ticks += n
+	}
+	return time.Duration(ticks) * 10 * time.Millisecond
+}
+
 // tempFolders returns the build's temporary folders in dir.
 func tempFolders(t *testing.T, dir string) []string {
 	t.Helper()
@@ -1174,7 +1197,12 @@ func TestBinary(t *testing.T) {
 			if err := cmd.Start(); err != nil {
 				t.Fatal(err)
 			}
-			time.Sleep(2 * time.Second) // into the first blocks
+			// Into the first blocks: the process has used half a second of
+			// CPU, far more than it takes to start and set up its signal
+			// handling, however loaded the machine.
+			for cpuTime(t, cmd.Process.Pid) < 500*time.Millisecond {
+				time.Sleep(20 * time.Millisecond)
+			}
 			_ = cmd.Process.Signal(c.sig)
 			ended := make(chan error, 1)
 			go func() { ended <- cmd.Wait() }()
