@@ -185,14 +185,17 @@ scale_run() {
 # Scale mode: for each size, alternately, runbooks cold (empty cache
 # folder and no output folder, as on a new CI machine) then warm (the same
 # command again, nothing changed), and Hugo cold (empty cache, output and
-# resources/) then warm (the same command again); then one cold build of
-# the -rss-only tree by runbooks alone. Every run goes to scale.tsv, which
-# bench/scale turns into the tables and scale.svg.
+# resources/) then, in the first pair only, warm (the same command again,
+# which renders everything again, as Hugo keeps no state between builds
+# but its cache of resources); then one cold build of the -rss-only tree
+# by runbooks alone. Every run goes to scale.tsv, which bench/scale turns
+# into the tables and scale.svg.
 if [[ -n $scale ]]; then
 	[[ -n $results ]] || results=$(mktemp -d "${TMPDIR:-/tmp}/runbooks-scale.XXXXXX")
 	mkdir -p "$results"
 	tsv=$results/scale.tsv
-	printf 'pages\ttool\tkind\twall_s\tuser_s\tsys_s\tmaxrss_kb\tfiles\tfolders\n' >"$tsv"
+	# Runs are added to an earlier run's file, so sizes can be run apart.
+	[[ -s $tsv ]] || printf 'pages\ttool\tkind\twall_s\tuser_s\tsys_s\tmaxrss_kb\tfiles\tfolders\n' >"$tsv"
 	go build -o "$tmp/scale" ./bench/scale
 	ours_out=$tmp/out-ours
 	for size in ${sizes//,/ }; do
@@ -210,6 +213,7 @@ if [[ -n $scale ]]; then
 			[[ -n $use_hugo ]] || continue
 			clean "$tmp/out-hugo" "$tmp/hugo-cache" "$tmp/hugo-site/resources"
 			scale_run "$size" hugo cold "$tmp/out-hugo" "${hugo_build[@]}"
+			((i == 1)) || continue # Hugo renders everything again: once is enough
 			settle
 			scale_run "$size" hugo warm "$tmp/out-hugo" "${hugo_build[@]}"
 		done
