@@ -1,7 +1,7 @@
 // Command scale summarises the runs of `bench/compare.sh -scale`: it reads
 // the scale.tsv the script writes (one line a timed run), prints the
-// medians as Markdown tables, and draws per-page time and peak memory
-// against the number of pages as an SVG image:
+// medians as Markdown tables, and draws wall and CPU time per page and
+// peak memory against the number of pages as an SVG image:
 //
 //	go run ./bench/scale [-svg scale.svg] [-before old.tsv] scale.tsv
 //

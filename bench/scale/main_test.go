@@ -88,14 +88,14 @@ func TestSVG(t *testing.T) {
 	if !strings.HasPrefix(got, `<svg xmlns="http://www.w3.org/2000/svg"`) || !strings.HasSuffix(got, "</svg>\n") {
 		t.Errorf("not an SVG document:\n%s", got)
 	}
-	// Two panels, each with runbooks and Hugo, now and before (dashed).
-	if n := strings.Count(got, "<polyline points=") - 2; n != 8 { // less each panel's axes
-		t.Errorf("%d data lines, want 8", n)
+	// Three panels, each with runbooks and Hugo, now and before (dashed).
+	if n := strings.Count(got, "<polyline points=") - 3; n != 12 { // less each panel's axes
+		t.Errorf("%d data lines, want 12", n)
 	}
-	if n := strings.Count(got, `stroke-width="2" stroke-dasharray="6 4" opacity`); n != 4 {
-		t.Errorf("%d dashed data lines, want 4", n)
+	if n := strings.Count(got, `stroke-width="2" stroke-dasharray="6 4" opacity`); n != 6 {
+		t.Errorf("%d dashed data lines, want 6", n)
 	}
-	for _, want := range []string{"wall time per page", "peak RSS", ">0.85<", ">3.00<", ">5178<", "runbooks (before)", ">100k<"} {
+	for _, want := range []string{"wall time per page", "CPU time per page", ">4.60<", "peak RSS", ">0.85<", ">3.00<", ">5178<", "runbooks (before)", ">100k<"} {
 		if !strings.Contains(got, want) {
 			t.Errorf("SVG lacks %q", want)
 		}
