@@ -131,6 +131,7 @@ func Build(ctx context.Context, cfg Config) (Result, error) {
 // swaps it in.
 func (set settings) build(ctx context.Context, dir *output.Dir, last *upToDate) (Result, error) {
 	hl, blocks := newHighlighter(set.Config)
+	defer blocks.Close() // what a failed build highlighted is not kept
 	pages := openPageCache(set.Config)
 
 	tree, err := set.load()
