@@ -76,7 +76,7 @@ func (b *bodies) source(path string) ([]byte, error) {
 	if b.p.sources == nil {
 		return fs.ReadFile(b.p.src, path)
 	}
-	data, ok := b.p.sources[path]
+	data, ok := b.p.source(path)
 	if !ok {
 		return nil, &fs.PathError{Op: "read", Path: path, Err: fs.ErrNotExist}
 	}

@@ -2,6 +2,7 @@ package build
 
 import (
 	"io/fs"
+	"iter"
 	"path"
 	"regexp"
 	"slices"
@@ -116,14 +117,8 @@ func (set settings) publishedFiles(s *Site, k assetKinds) []string {
 		used[f] = true
 	}
 	for _, p := range s.Pages {
-		for _, r := range p.Refs {
-			t := link.Resolve(p.Path, strings.TrimSpace(r.Dest))
-			if t.External || t.Absolute || t.Escapes || t.BadEsc || t.Path == "" {
-				continue
-			}
-			if k.linkable[t.Path] {
-				used[t.Path] = true
-			}
+		for f := range k.linkedFrom(p) {
+			used[f] = true
 		}
 	}
 	out := make([]string, 0, len(used))
@@ -132,6 +127,22 @@ func (set settings) publishedFiles(s *Site, k assetKinds) []string {
 	}
 	slices.Sort(out)
 	return out
+}
+
+// linkedFrom yields the files of the tree that the page p links or
+// embeds and that may be published, in the order of its links.
+func (k assetKinds) linkedFrom(p *page.Page) iter.Seq[string] {
+	return func(yield func(string) bool) {
+		for _, r := range p.Refs {
+			t := link.Resolve(p.Path, strings.TrimSpace(r.Dest))
+			if t.External || t.Absolute || t.Escapes || t.BadEsc || t.Path == "" {
+				continue
+			}
+			if k.linkable[t.Path] && !yield(t.Path) {
+				return
+			}
+		}
+	}
 }
 
 // LeftOut returns the source files and folders that are not part of the

@@ -3,6 +3,7 @@ package build
 import (
 	"context"
 	"io/fs"
+	"maps"
 	"path"
 	"slices"
 	"strings"
@@ -29,8 +30,14 @@ func (set settings) reparse(ctx context.Context, prev *Site, changed []string) (
 			dirty[c] = true
 		}
 	}
+	changedTree := treeChanged(prev.Tree, fsys, dirty)
+	if !changedTree {
+		if todo, ok := prev.pagesAt(dirty); ok && !hiddenChanged(prev.Tree, fsys, changed) {
+			return set.reparsePages(ctx, prev, todo)
+		}
+	}
 	tree := loaded{prev.Tree, prev.loadProbs}
-	if treeChanged(prev.Tree, fsys, dirty) {
+	if changedTree {
 		var err error
 		if tree, err = set.load(); err != nil {
 			return nil, err
@@ -55,7 +62,7 @@ func (set settings) reparse(ctx context.Context, prev *Site, changed []string) (
 			if pg == nil {
 				continue
 			}
-			if data, ok := prev.parser.sources[pg.Path]; ok {
+			if data, ok := prev.parser.source(pg.Path); ok {
 				p.sources[pg.Path] = data
 			}
 		}
@@ -67,6 +74,112 @@ func (set settings) reparse(ctx context.Context, prev *Site, changed []string) (
 		return nil, err
 	}
 	return set.site(tree, p, pages, perPage), nil
+}
+
+// reparsePages is reparse when only the pages of prev at the indexes in
+// todo changed, in place: the tree is the same, so the site is prev's
+// with those pages parsed again, and what the site keeps of all its pages
+// (its title, published files and aliases) is made again only when one of
+// those pages changed it. It costs what the change costs, not what the
+// site does, and gives what reparse would give.
+func (set settings) reparsePages(ctx context.Context, prev *Site, todo []int) (*Site, error) {
+	p := prev.parser.next()
+	pages := slices.Clone(prev.Pages)
+	perPage := slices.Clone(prev.pageProbs)
+	if err := parallel(ctx, len(todo), func(k int) {
+		i := todo[k]
+		pages[i], perPage[i] = p.page(ctx, prev.Tree.Pages[i])
+	}); err != nil {
+		return nil, err
+	}
+	tree := loaded{prev.Tree, prev.loadProbs}
+	for _, i := range todo {
+		if pages[i].Meta.Draft {
+			return set.site(tree, p, pages, perPage), nil // a page became a draft: the tree changes
+		}
+	}
+	site := &Site{Src: set.src, Now: set.Now, Tree: prev.Tree, Pages: pages, Title: prev.Title,
+		Files: prev.Files, Aliases: prev.Aliases, loadProbs: prev.loadProbs, pageProbs: perPage,
+		assets: prev.assets, aliasProbs: prev.aliasProbs, parser: p, edited: todo}
+	var index, files, aliases bool
+	for _, i := range todo {
+		index = index || pages[i].URL == ""
+		files = files || !slices.Equal(slices.Collect(prev.assets.linkedFrom(prev.Pages[i])), slices.Collect(prev.assets.linkedFrom(pages[i])))
+		aliases = aliases || len(prev.Pages[i].Meta.Aliases) > 0 || len(pages[i].Meta.Aliases) > 0
+	}
+	if index {
+		site.Title = set.title(pages)
+	}
+	if files {
+		site.Files = set.publishedFiles(site, prev.assets)
+	}
+	if files || aliases || len(prev.Aliases) > 0 || len(prev.aliasProbs) > 0 {
+		// An alias names its page, and checks the files it would clash with.
+		site.Aliases, site.aliasProbs = site.aliases()
+	}
+	return site, nil
+}
+
+// pagesAt returns the indexes in s.Pages of the pages at the paths in
+// paths, and whether every path is one of them.
+func (s *Site) pagesAt(paths map[string]bool) ([]int, bool) {
+	out := make([]int, 0, len(paths))
+	for p := range paths {
+		i, found := slices.BinarySearchFunc(s.Pages, p, func(pg *page.Page, p string) int { return strings.Compare(pg.Path, p) })
+		if !found {
+			return nil, false
+		}
+		out = append(out, i)
+	}
+	slices.Sort(out)
+	return out, true
+}
+
+// hiddenChanged reports whether a dot-file came or went among the paths
+// in changed since t was walked.
+func hiddenChanged(t load.Tree, fsys fs.FS, changed []string) bool {
+	return !slices.Equal(updateHidden(t, fsys, changed).Hidden, t.Hidden)
+}
+
+// next returns a parser for the same tree and settings as p, for the
+// pages that changed since p parsed them: it shares p's indexes of the
+// tree, and reads the sources p kept from p, so that making it does not
+// cost the size of the site. The sources it reads itself are added over
+// them; those are merged into one map now and then, so that a lookup
+// stays one or two map reads and memory holds one source per page.
+func (p *parser) next() *parser {
+	n := &parser{src: p.src, md: p.md, base: p.base, key: p.key, load: p.load, meta: p.meta, gitlab: p.gitlab,
+		fromName: p.fromName, dirs: p.dirs, tree: p.tree}
+	if p.sources == nil {
+		return n
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	switch {
+	case len(p.inherited) == 0: // p parsed every page, and is done writing
+		n.inherited, n.sources = p.sources, map[string][]byte{}
+		return n
+	case len(p.sources) > max(64, len(p.inherited)/8):
+		n.inherited = make(map[string][]byte, len(p.inherited)+len(p.sources))
+		maps.Copy(n.inherited, p.inherited)
+		maps.Copy(n.inherited, p.sources)
+		n.sources = map[string][]byte{}
+		return n
+	}
+	n.inherited = p.inherited
+	n.sources = maps.Clone(p.sources)
+	return n
+}
+
+// source returns the source kept of the page at path.
+func (p *parser) source(path string) ([]byte, bool) {
+	p.mu.Lock()
+	data, ok := p.sources[path]
+	p.mu.Unlock()
+	if !ok {
+		data, ok = p.inherited[path]
+	}
+	return data, ok
 }
 
 // sourceErrors returns the error-severity problems of the load and parse

@@ -48,6 +48,10 @@ type Site struct {
 	assets     assetKinds       // what may be published of the tree's other files
 	aliasProbs []diag.Problem   // the aliases that lead nowhere, or collide
 	parser     *parser          // what parsed the pages: render reads them again with it
+	// edited are the indexes in Pages of the pages parsed again when
+	// the site was made from the last one by changing them in place
+	// (reparsePages); nil when it was made otherwise.
+	edited []int
 }
 
 // loaded is the load stage's result: the tree and the problems of the
@@ -130,9 +134,11 @@ type parser struct {
 	tree     treeIndex    // for root-absolute links
 
 	// sources are the pages' sources by path, when the settings keep
-	// them; nil when they do not.
-	mu      sync.Mutex
-	sources map[string][]byte
+	// them; nil when they do not. Those this parser read are in sources,
+	// those it took from the parse it updates in inherited (see next).
+	mu        sync.Mutex
+	sources   map[string][]byte
+	inherited map[string][]byte // read-only
 }
 
 // newParser returns the parser of the pages of tree.

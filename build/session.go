@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"sync"
 
 	"github.com/arcaapi/runbooks/build/config"
@@ -36,6 +37,15 @@ type Session struct {
 	hl     *highlight.Highlighter
 	theme  *render.Theme // nil until Preview first needs it
 	last   *Site         // the newest parse, good or not: the base of the next Apply
+
+	// The newest preview of last, or of a site that last was made from
+	// by changing pages in place: the base of the next Preview, which
+	// then updates its navigation rather than making it again. edited
+	// are the paths of the pages changed since; nil shown, or reshown,
+	// means the next Preview starts afresh.
+	shown   *Preview
+	edited  map[string]bool
+	reshown bool
 }
 
 // NewSession starts a session on the source folder cfg.Src. Links are
@@ -136,6 +146,15 @@ func (s *Session) Apply(ctx context.Context, changed []string) (*Change, error) 
 		return nil, err
 	}
 	s.last = site
+	if site.edited == nil {
+		s.reshown = true
+	}
+	if s.edited == nil {
+		s.edited = map[string]bool{}
+	}
+	for _, i := range site.edited {
+		s.edited[site.Pages[i].Path] = true
+	}
 	set := s.set
 	return &Change{Site: site, problems: sync.OnceValue(func() []diag.Problem {
 		site.Problems, site.Lowered = set.check(site)
@@ -185,8 +204,8 @@ type Preview struct {
 	site    *Site
 	r       *render.Renderer
 	bodies  *bodies
-	pages   map[string]*page.Page // "db/pool/index.html" → page
-	assets  map[string][]byte     // the theme's static files, by site path
+	pages   map[string]int    // "db/pool/index.html" → index in site.Pages
+	assets  map[string][]byte // the theme's static files, by site path
 	headers []publish.Rule
 
 	once     sync.Once
@@ -206,19 +225,16 @@ func (s *Session) Preview(ctx context.Context, site *Site, themeChanged bool, pr
 		}
 		s.theme = t
 	}
-	r := newRenderer(site, s.theme, s.set, true)
-	p := &Preview{
-		site:    site,
-		r:       r,
-		bodies:  site.parser.bodies(s.hl, false),
-		pages:   make(map[string]*page.Page, len(site.Pages)),
-		assets:  map[string][]byte{},
-		headers: publish.HeaderRules(r.Base(), r.Files()),
+	p := &Preview{site: site, bodies: site.parser.bodies(s.hl, false), assets: map[string][]byte{}}
+	if !s.update(p, themeChanged) {
+		p.r = newRenderer(site, s.theme, s.set, true)
+		p.pages = make(map[string]int, len(site.Pages))
+		for i, pg := range site.Pages {
+			p.pages[pg.URL+"index.html"] = i
+		}
 	}
-	for _, pg := range site.Pages {
-		p.pages[pg.URL+"index.html"] = pg
-	}
-	for _, f := range r.Files() {
+	p.headers = publish.HeaderRules(p.r.Base(), p.r.Files())
+	for _, f := range p.r.Files() {
 		p.assets[f.Name] = f.Data
 	}
 	for _, pg := range probes {
@@ -226,7 +242,46 @@ func (s *Session) Preview(ctx context.Context, site *Site, themeChanged bool, pr
 			return nil, err
 		}
 	}
+	if site == s.last {
+		s.shown, s.edited, s.reshown = p, map[string]bool{}, false
+	} else {
+		s.shown = nil
+	}
 	return p, nil
+}
+
+// update makes p's renderer and page index from the last preview's, when
+// p's site is the newest and was made from that preview's by changing
+// pages in place, with the same theme: the navigation is updated for the
+// pages that changed instead of made again (render.Update). It reports
+// whether it did.
+func (s *Session) update(p *Preview, themeChanged bool) bool {
+	prev := s.shown
+	if prev == nil || s.reshown || themeChanged || p.site != s.last {
+		return false
+	}
+	removed := make([]*page.Page, 0, len(s.edited))
+	added := make([]*page.Page, 0, len(s.edited))
+	for path := range s.edited {
+		was, okWas := pageByPath(prev.site.Pages, path)
+		is, okIs := pageByPath(p.site.Pages, path)
+		if !okWas || !okIs {
+			return false
+		}
+		removed, added = append(removed, was), append(added, is)
+	}
+	p.r = render.Update(prev.r, renderSite(p.site, s.set, true), removed, added)
+	p.pages = prev.pages // the same tree: the same pages at the same indexes
+	return true
+}
+
+// pageByPath returns the page at path of pages, sorted by path.
+func pageByPath(pages []*page.Page, path string) (*page.Page, bool) {
+	i, found := slices.BinarySearchFunc(pages, path, func(p *page.Page, path string) int { return strings.Compare(p.Path, path) })
+	if !found {
+		return nil, false
+	}
+	return pages[i], true
 }
 
 // Site returns the parsed site the preview shows.
@@ -243,8 +298,8 @@ func (p *Preview) Assets() map[string]string { return p.r.Assets() }
 // File returns the file at a site path ("db/pool/index.html"), and
 // whether the site has one. Rendering a page stops when ctx is done.
 func (p *Preview) File(ctx context.Context, name string) ([]byte, bool, error) {
-	if pg, ok := p.pages[name]; ok {
-		data, err := p.page(ctx, pg)
+	if i, ok := p.pages[name]; ok {
+		data, err := p.page(ctx, p.site.Pages[i])
 		return data, err == nil, err
 	}
 	if data, ok := p.assets[name]; ok {

@@ -212,7 +212,12 @@ func loadTheme(dir string) (*render.Theme, error) {
 // newRenderer returns the renderer for a parsed site in a loaded theme;
 // live adds the preview server's reload script.
 func newRenderer(site *Site, theme *render.Theme, set settings, live bool) *render.Renderer {
-	return render.New(theme, render.Site{
+	return render.New(theme, renderSite(site, set, live))
+}
+
+// renderSite is what the renderer knows of a parsed site.
+func renderSite(site *Site, set settings, live bool) render.Site {
+	return render.Site{
 		Title:      site.Title,
 		Base:       set.base,
 		BuildDate:  site.Now,
@@ -221,5 +226,5 @@ func newRenderer(site *Site, theme *render.Theme, set settings, live bool) *rend
 		Offline:    !live && !set.NoOffline,
 		TickExpiry: set.TickExpiry,
 		Pages:      site.Pages,
-	})
+	}
 }

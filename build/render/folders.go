@@ -104,23 +104,15 @@ func (r *Renderer) groupFolders() {
 	}
 }
 
-// markDuplicates finds the titles that more than one page of the
-// navigation has: those entries show where they are.
-func (r *Renderer) markDuplicates() {
-	count := map[string]int{}
-	for g := range r.groups {
-		for _, p := range r.groups[g] {
-			count[strings.ToLower(p.Meta.Title)]++
-		}
+// whereOf returns where the page p of the navigation is, when another
+// page of the navigation has its title (in any case), else "".
+func (r *Renderer) whereOf(p *page.Page) string {
+	t := strings.ToLower(p.Meta.Title)
+	i, found := slices.BinarySearch(r.titles, t)
+	if !found || i+1 == len(r.titles) || r.titles[i+1] != t {
+		return ""
 	}
-	r.where = map[*page.Page]string{}
-	for g := range r.groups {
-		for _, p := range r.groups[g] {
-			if count[strings.ToLower(p.Meta.Title)] > 1 {
-				r.where[p] = whereIs(p)
-			}
-		}
-	}
+	return whereIs(p)
 }
 
 // whereIs names the place of a page in the tree: its folder, or its file
@@ -257,7 +249,7 @@ func (r *Renderer) NavJSON() ([]byte, error) {
 			list = append(list, navEntry{
 				Title:   p.Meta.Title,
 				URL:     strings.TrimPrefix(esc.Href("", p.URL), "/"),
-				Where:   r.where[p],
+				Where:   r.whereOf(p),
 				Overdue: p.Meta.Overdue(r.site.BuildDate),
 			})
 		}

@@ -135,7 +135,7 @@ func (r *Renderer) buildNavGroup(g page.Group, from string, cur *page.Page) (Nav
 	if len(pages) > NavFull {
 		lo, hi = 0, NavWindow
 		if ng.Current {
-			i := r.pos[cur]
+			i := r.posOf(cur)
 			lo = max(0, min(i-NavWindow/2, len(pages)-NavWindow))
 			hi = lo + NavWindow
 		}
@@ -174,7 +174,7 @@ func (r *Renderer) buildNavItem(p *page.Page, from string, current bool) (NavIte
 		Href:    r.site.Base.Href(from, p.URL),
 		Current: current,
 		Overdue: p.Meta.Overdue(r.site.BuildDate),
-		Where:   r.where[p],
+		Where:   r.whereOf(p),
 	}
 	var err error
 	it.HTML, err = r.execNav(navItemTemplate, it)

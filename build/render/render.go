@@ -51,11 +51,11 @@ type Theme struct {
 type Renderer struct {
 	site Site
 	*Theme
-	groups   [page.NumGroups][]*page.Page
-	pos      map[*page.Page]int // index of a page within its group
+	groups   [page.NumGroups][]*page.Page // each in navigation order (navOrder)
+	titles   []string                     // the lowercased titles of the pages in groups, sorted
 	navCache navCache
 	bufs     sync.Pool // of *bytes.Buffer, reused by exec rather than regrown for every page
-	diagrams bool      // a page has a diagram
+	diagrams int       // the pages with a diagram
 
 	// The folders of the pages without a severity group (empty when the
 	// theme has no nav-folder template), the folder of each such page and
@@ -63,7 +63,6 @@ type Renderer struct {
 	folders   []*folder
 	folderOf  map[*page.Page]int
 	folderPos map[*page.Page]int
-	where     map[*page.Page]string // pages whose title another page has: where they are
 }
 
 // LoadTheme parses the templates and reads the static files of the theme
@@ -88,32 +87,112 @@ func LoadTheme(themeFS fs.FS) (*Theme, error) {
 
 // New returns the renderer of a site in a theme.
 func New(theme *Theme, site Site) *Renderer {
-	r := &Renderer{site: site, Theme: theme, pos: map[*page.Page]int{}}
+	r := &Renderer{site: site, Theme: theme}
+	lower := make(map[*page.Page]string, len(site.Pages)) // each title lowered once, not on every comparison
 	for _, p := range site.Pages {
-		r.diagrams = r.diagrams || hasDiagram(p)
-		if p.URL == "" {
-			continue // the index page is the site's home, not a nav entry
+		if hasDiagram(p) {
+			r.diagrams++
+		}
+		if !inNav(p) {
+			continue
 		}
 		g := p.Meta.Group()
 		r.groups[g] = append(r.groups[g], p)
-	}
-	lower := make(map[*page.Page]string, len(site.Pages)) // each title lowered once, not on every comparison
-	for _, p := range site.Pages {
 		lower[p] = strings.ToLower(p.Meta.Title)
+		r.titles = append(r.titles, lower[p])
 	}
 	for g := range r.groups {
 		slices.SortFunc(r.groups[g], func(a, b *page.Page) int {
 			return cmp.Or(byWeight(a.Meta.Weight, b.Meta.Weight), cmp.Compare(lower[a], lower[b]), cmp.Compare(a.Path, b.Path))
 		})
-		for i, p := range r.groups[g] {
-			r.pos[p] = i
-		}
 	}
-	r.markDuplicates()
+	slices.Sort(r.titles)
 	if theme.tmpl.Lookup(navFolderTemplate) != nil {
 		r.groupFolders()
 	}
 	return r
+}
+
+// Update returns the renderer of site, whose pages are those of prev's
+// site without removed and with added (a changed page is both: removed as
+// it was, added as it is), in prev's theme. It costs what the change
+// costs, not what the site does: the navigation stays sorted and only the
+// removed and added pages move in it, and the folders of the pages
+// without a severity are sorted again only when one of those pages, or
+// an index page, changed. Its output is New's for the same site; when
+// removed does not match prev's pages, Update is New.
+func Update(prev *Renderer, site Site, removed, added []*page.Page) *Renderer {
+	r := &Renderer{site: site, Theme: prev.Theme, groups: prev.groups, titles: slices.Clone(prev.titles), diagrams: prev.diagrams,
+		folders: prev.folders, folderOf: prev.folderOf, folderPos: prev.folderPos}
+	var cloned [page.NumGroups]bool
+	edit := func(g page.Group) []*page.Page {
+		if !cloned[g] {
+			r.groups[g], cloned[g] = slices.Clone(r.groups[g]), true
+		}
+		return r.groups[g]
+	}
+	refold := false
+	for _, p := range removed {
+		if hasDiagram(p) {
+			r.diagrams--
+		}
+		refold = refold || page.IsIndex(p.Path) || p.Meta.Group() == page.Other
+		if !inNav(p) {
+			continue
+		}
+		g := p.Meta.Group()
+		ps := edit(g)
+		i, found := slices.BinarySearchFunc(ps, p, navOrder)
+		t := strings.ToLower(p.Meta.Title)
+		j, titled := slices.BinarySearch(r.titles, t)
+		if !found || ps[i] != p || !titled {
+			return New(prev.Theme, site)
+		}
+		r.groups[g] = slices.Delete(ps, i, i+1)
+		r.titles = slices.Delete(r.titles, j, j+1)
+	}
+	for _, p := range added {
+		if hasDiagram(p) {
+			r.diagrams++
+		}
+		refold = refold || page.IsIndex(p.Path) || p.Meta.Group() == page.Other
+		if !inNav(p) {
+			continue
+		}
+		g := p.Meta.Group()
+		ps := edit(g)
+		i, found := slices.BinarySearchFunc(ps, p, navOrder)
+		if found {
+			return New(prev.Theme, site) // a page of that path is there already
+		}
+		r.groups[g] = slices.Insert(ps, i, p)
+		t := strings.ToLower(p.Meta.Title)
+		j, _ := slices.BinarySearch(r.titles, t)
+		r.titles = slices.Insert(r.titles, j, t)
+	}
+	if refold && prev.tmpl.Lookup(navFolderTemplate) != nil {
+		r.folders, r.folderOf, r.folderPos = nil, nil, nil
+		r.groupFolders()
+	}
+	return r
+}
+
+// inNav reports whether the navigation lists p: every page but the index
+// page, which is the site's home.
+func inNav(p *page.Page) bool { return p.URL != "" }
+
+// navOrder orders the pages of a navigation group: by weight, then
+// title, then path.
+func navOrder(a, b *page.Page) int {
+	return cmp.Or(byWeight(a.Meta.Weight, b.Meta.Weight),
+		cmp.Compare(strings.ToLower(a.Meta.Title), strings.ToLower(b.Meta.Title)), cmp.Compare(a.Path, b.Path))
+}
+
+// posOf returns the index of p, a page of the navigation, within its
+// group.
+func (r *Renderer) posOf(p *page.Page) int {
+	i, _ := slices.BinarySearchFunc(r.groups[p.Meta.Group()], p, navOrder)
+	return i
 }
 
 var funcs = template.FuncMap{
@@ -159,7 +238,7 @@ func (t *Theme) loadStatic(themeFS fs.FS) error {
 // Files returns the theme's static files as they are written to the site.
 // The diagram scripts are among them only when a page has a diagram.
 func (r *Renderer) Files() []page.File {
-	if r.diagrams {
+	if r.diagrams > 0 {
 		return r.files
 	}
 	out := make([]page.File, 0, len(r.files))

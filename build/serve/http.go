@@ -7,6 +7,7 @@ import (
 	"path"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/arcaapi/runbooks/build/diag"
 	"github.com/arcaapi/runbooks/theme"
@@ -31,31 +32,36 @@ type status struct {
 	Warnings int            `json:"warnings"`
 	Problems []diag.Problem `json:"problems"`
 
-	problems string // Problems as JSON: a big site's take time to encode
-	encoded  string // the status as JSON
-	event    []byte // the status as a problems event
+	// What the status is sent and served as, each made once when first
+	// asked for: a big site's problems take time to encode, which the
+	// reload event does not wait for.
+	problems func() string // Problems as JSON
+	encoded  func() string // the status as JSON
+	event    func() []byte // the status as a problems event
 }
 
 // newStatus returns the status of the pages of version with the problems
-// probs, whose JSON is probsJSON, or "" to encode them.
-func newStatus(version, root string, stale bool, probs []diag.Problem, probsJSON string) *status {
+// probs, whose JSON probsJSON returns, or nil to encode them.
+func newStatus(version, root string, stale bool, probs []diag.Problem, probsJSON func() string) *status {
 	if probs == nil {
 		probs = []diag.Problem{}
 	}
-	if probsJSON == "" {
-		probsJSON = jsonString(probs)
+	if probsJSON == nil {
+		probsJSON = sync.OnceValue(func() string { return jsonString(probs) })
 	}
 	e, w := diag.Count(probs)
 	st := &status{Version: version, Root: root, Stale: stale, Errors: e, Warnings: w, Problems: probs, problems: probsJSON}
-	head := jsonString(struct {
-		Version  string `json:"version"`
-		Root     string `json:"root"`
-		Stale    bool   `json:"stale"`
-		Errors   int    `json:"errors"`
-		Warnings int    `json:"warnings"`
-	}{version, root, stale, e, w})
-	st.encoded = strings.TrimSuffix(head, "}") + `,"problems":` + probsJSON + "}"
-	st.event = message("problems", st.encoded)
+	st.encoded = sync.OnceValue(func() string {
+		head := jsonString(struct {
+			Version  string `json:"version"`
+			Root     string `json:"root"`
+			Stale    bool   `json:"stale"`
+			Errors   int    `json:"errors"`
+			Warnings int    `json:"warnings"`
+		}{version, root, stale, e, w})
+		return strings.TrimSuffix(head, "}") + `,"problems":` + probsJSON() + "}"
+	})
+	st.event = sync.OnceValue(func() []byte { return message("problems", st.encoded()) })
 	return st
 }
 
@@ -75,7 +81,7 @@ func (s *server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	switch "/" + name {
 	case liveURL:
-		s.hub.serve(w, r, s.status.Load().event)
+		s.hub.serve(w, r, s.status.Load().event())
 		return
 	case liveJSURL:
 		s.themeFile(w, r, "static/live.js")
@@ -187,4 +193,4 @@ func (s *server) themeFile(w http.ResponseWriter, r *http.Request, name string) 
 }
 
 // statusJSON returns the current status as JSON.
-func (s *server) statusJSON() string { return s.status.Load().encoded }
+func (s *server) statusJSON() string { return s.status.Load().encoded() }

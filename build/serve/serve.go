@@ -269,7 +269,7 @@ func (s *server) nextVersion() string {
 }
 
 func (s *server) setStatus(probs []diag.Problem, stale bool) {
-	s.status.Store(newStatus(s.snap.Load().version, s.root, stale, s.redact(probs), ""))
+	s.status.Store(newStatus(s.snap.Load().version, s.root, stale, s.redact(probs), nil))
 }
 
 // snapshot makes the next version of the served site, loading the theme
@@ -349,7 +349,7 @@ func (s *server) rebuild(ctx context.Context, b watch.Batch) {
 	s.setStatus(ch.Problems(), false)
 	fmt.Fprintf(s.opts.Stderr, "rebuilt in %s (checked in %s): %s\n", toEvent, since(t), describe(srcChanged, themeChanged))
 	s.print(ch)
-	s.hub.send(s.status.Load().event)
+	s.hub.send(s.status.Load().event())
 }
 
 // fail keeps the last good version and shows the problems.
@@ -358,7 +358,7 @@ func (s *server) fail(probs []diag.Problem, t time.Time) {
 	// The terminal first: whoever sees the overlay may look there next.
 	fmt.Fprintf(s.opts.Stderr, "rebuild failed after %s: still serving the last good version\n", since(t))
 	s.printProblems(probs, len(s.latest.Site.Pages))
-	s.hub.send(s.status.Load().event)
+	s.hub.send(s.status.Load().event())
 }
 
 // print prints a change's problems when they differ from the last printed.
