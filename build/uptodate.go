@@ -1,6 +1,7 @@
 package build
 
 import (
+	"context"
 	"crypto/sha256"
 	"encoding/binary"
 	"hash"
@@ -37,7 +38,7 @@ func newUpToDate(set settings) *upToDate {
 	}
 	h := sha256.New()
 	field := func(s string) { writeField(h, []byte(s)) }
-	field("runbooks build inputs 1")
+	field("runbooks build inputs 2")
 	field(id)
 	field(cfg.BaseURL)
 	field(cfg.EditURL)
@@ -66,12 +67,20 @@ func writeField(h hash.Hash, b []byte) {
 }
 
 // hashTree adds to h every name in fsys that a build reads, with its type
-// and its content; symlinks are hashed as what they lead to.
+// and the SHA-256 of its content; symlinks are hashed as what they lead
+// to. The files are read and hashed in parallel: a build that finds its
+// output up to date does little else.
 func hashTree(h hash.Hash, fsys fs.FS) error {
-	field := func(s string) { writeField(h, []byte(s)) }
-	return fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
+	type item struct {
+		fields []string // the name, its type, and what is known without reading it
+		read   bool     // a regular file, whose content's hash follows the fields
+		sum    [sha256.Size]byte
+		err    error
+	}
+	var items []item
+	err := fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
-			field("unreadable " + p + ": " + err.Error())
+			items = append(items, item{fields: []string{"unreadable " + p + ": " + err.Error()}})
 			return nil
 		}
 		if p != "." && load.Skipped(d.Name()) {
@@ -80,26 +89,46 @@ func hashTree(h hash.Hash, fsys fs.FS) error {
 			}
 			return nil
 		}
-		field(p)
-		field(d.Type().String())
-		if d.IsDir() {
-			return nil
-		}
-		info, err := fs.Stat(fsys, p)
+		it := item{fields: []string{p, d.Type().String()}}
 		switch {
-		case err != nil:
-			field("broken")
-		case !info.Mode().IsRegular():
-			field(info.Mode().Type().String())
-		default:
-			data, err := fs.ReadFile(fsys, p)
-			if err != nil {
-				return err
+		case d.IsDir():
+		case d.Type().IsRegular():
+			it.read = true
+		default: // a symlink, hashed as what it leads to
+			switch info, err := fs.Stat(fsys, p); {
+			case err != nil:
+				it.fields = append(it.fields, "broken")
+			case !info.Mode().IsRegular():
+				it.fields = append(it.fields, info.Mode().Type().String())
+			default:
+				it.read = true
 			}
-			writeField(h, data)
 		}
+		items = append(items, it)
 		return nil
 	})
+	if err != nil {
+		return err
+	}
+	_ = parallel(context.Background(), len(items), func(i int) {
+		if it := &items[i]; it.read {
+			var data []byte
+			data, it.err = fs.ReadFile(fsys, it.fields[0])
+			it.sum = sha256.Sum256(data)
+		}
+	})
+	for _, it := range items {
+		if it.err != nil {
+			return it.err
+		}
+		for _, f := range it.fields {
+			writeField(h, []byte(f))
+		}
+		if it.read {
+			writeField(h, it.sum[:])
+		}
+	}
+	return nil
 }
 
 // result returns the report of the build that left out as it is, and

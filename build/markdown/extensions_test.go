@@ -158,6 +158,24 @@ func TestUndefinedReferenceLinks(t *testing.T) {
 	}
 }
 
+// TestUndefinedReferenceLinksInEveryBlock checks that a reference link with
+// no definition is found in every kind of block that holds text: a
+// heading, a list item, a table cell, a quote, emphasis.
+func TestUndefinedReferenceLinksInEveryBlock(t *testing.T) {
+	body := "## See [the guide][g]\n\n- step [one][s1]\n\n| a | b |\n| --- | --- |\n| [cell][c] | x |\n\n> quoted [q][q1]\n\nin *emphasis [e][e1]* too\n"
+	got := problems(render(body, 1).Problems)
+	var labels []string
+	for _, p := range got {
+		if i := strings.Index(p, "no definition of ["); i >= 0 {
+			labels = append(labels, p[i+len("no definition of "):strings.Index(p[i:], "]")+i+1])
+		}
+	}
+	want := []string{"[g]", "[s1]", "[c]", "[q1]", "[e1]"}
+	if fmt.Sprint(labels) != fmt.Sprint(want) {
+		t.Errorf("undefined labels found = %v, want %v\n%q", labels, want, got)
+	}
+}
+
 // TestFootnotesAndDefinitionLists checks the two goldmark extensions.
 func TestFootnotesAndDefinitionLists(t *testing.T) {
 	html := string(render("RTO\n: Recovery time objective.\n\nSee the SLA.[^sla]\n\n[^sla]: Signed 2025.\n", 1).HTML)

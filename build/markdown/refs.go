@@ -1,6 +1,7 @@
 package markdown
 
 import (
+	"bytes"
 	"regexp"
 
 	"github.com/arcaapi/runbooks/build/diag"
@@ -36,6 +37,9 @@ func (undefinedRefs) Transform(doc *ast.Document, reader text.Reader, pc parser.
 		if c := n.FirstChild(); c == nil || c.Type() != ast.TypeInline {
 			return ast.WalkContinue, nil
 		}
+		if !mayHoldRef(n, src) {
+			return ast.WalkSkipChildren, nil
+		}
 		var f flatText
 		f.add(n, src)
 		for _, m := range refLike.FindAllSubmatchIndex(f.text, -1) {
@@ -56,6 +60,24 @@ func (undefinedRefs) Transform(doc *ast.Document, reader text.Reader, pc parser.
 		}
 		return ast.WalkSkipChildren, nil
 	})
+}
+
+// mayHoldRef reports whether the source lines of block n hold "][", which
+// every match of refLike does: most blocks do not, and are not flattened.
+// A block without lines (none that goldmark makes holds inline text) is
+// looked at.
+func mayHoldRef(n ast.Node, src []byte) bool {
+	lines := n.Lines()
+	if lines.Len() == 0 {
+		return true
+	}
+	for i := range lines.Len() {
+		seg := lines.At(i)
+		if bytes.Contains(seg.Value(src), []byte("][")) {
+			return true
+		}
+	}
+	return false
 }
 
 // flatText is the text of a block's inline nodes as written in the source,
