@@ -59,6 +59,7 @@ func (set settings) render(ctx context.Context, site *Site, theme *render.Theme,
 			return
 		}
 		var buf bytes.Buffer
+		buf.Grow(len(body.H1) + len(body.Rest) + pageFrame)
 		if err := r.Page(&buf, p, body); err != nil {
 			fail(fmt.Errorf("render %s: %w", p.Path, err))
 			return
@@ -77,6 +78,11 @@ func (set settings) render(ctx context.Context, site *Site, theme *render.Theme,
 	}
 	return owners.by(generated).WriteFile(offline.WorkerName, sw)
 }
+
+// pageFrame is about the bytes of a page that are not its body (the
+// navigation, the table of contents, the theme's markup), so that a page's
+// buffer is allocated once and not regrown.
+const pageFrame = 16 << 10
 
 // recording is a Writer that notes every file for the service worker.
 type recording struct {

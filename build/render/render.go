@@ -382,6 +382,14 @@ func (r *Renderer) Alerts(w io.Writer, list []alerts.Alert) error {
 
 // exec renders the template name into w, or nothing into w if it fails.
 func (r *Renderer) exec(w io.Writer, name string, d Data) error {
+	if b, ok := w.(*bytes.Buffer); ok { // no copy: what a failure wrote is cut off
+		n := b.Len()
+		if err := r.tmpl.ExecuteTemplate(b, name, d); err != nil {
+			b.Truncate(n)
+			return fmt.Errorf("theme: %w", err)
+		}
+		return nil
+	}
 	buf, ok := r.bufs.Get().(*bytes.Buffer)
 	if !ok {
 		buf = new(bytes.Buffer)

@@ -1,10 +1,12 @@
 package render
 
 import (
+	"bytes"
 	"fmt"
 	"io/fs"
 	"strings"
 	"testing"
+	"testing/fstest"
 	"time"
 
 	"github.com/arcaapi/runbooks/build/link"
@@ -66,5 +68,31 @@ func testSite(tb testing.TB, pages []*page.Page, base string) Site {
 		Base:      b,
 		BuildDate: time.Date(2026, 11, 28, 0, 0, 0, 0, time.UTC),
 		Pages:     pages,
+	}
+}
+
+// TestFailedPageWritesNothing checks that a theme whose template fails
+// halfway through a page leaves nothing of the page in the writer, be it
+// a buffer (written into directly) or any other writer.
+func TestFailedPageWritesNothing(t *testing.T) {
+	fsys := fstest.MapFS{"static/app.css": &fstest.MapFile{Data: []byte("body{}")}}
+	for _, name := range []string{"404.html", "alerts.html", "search.html"} {
+		fsys["templates/"+name] = &fstest.MapFile{Data: []byte("ok")}
+	}
+	// Half the page is written before the call fails.
+	fsys["templates/page.html"] = &fstest.MapFile{Data: []byte(`<html>` + strings.Repeat("x", 4096) + `{{index .Nav 99}}</html>`)}
+	pages := testPages(3)
+	r := New(testTheme(t, fsys), testSite(t, pages, ""))
+	var buf bytes.Buffer
+	buf.WriteString("before|")
+	if err := r.Page(&buf, pages[1], testBody); err == nil {
+		t.Fatal("a failing template gave no error")
+	}
+	if buf.String() != "before|" {
+		t.Errorf("the buffer holds %d bytes more after the failure", buf.Len()-len("before|"))
+	}
+	var sb strings.Builder
+	if err := r.Page(&sb, pages[1], testBody); err == nil || sb.Len() != 0 {
+		t.Errorf("another writer: err %v, %d bytes written", err, sb.Len())
 	}
 }

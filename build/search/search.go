@@ -178,7 +178,8 @@ func New(pages []*page.Page) *Index {
 		for range min(runtime.GOMAXPROCS(0), hi-lo) {
 			wg.Go(func() {
 				for id := range next {
-					ix.Pages[id], hits[id-lo] = entry(sorted[id])
+					hits[id-lo].reset()
+					ix.Pages[id] = entry(sorted[id], &hits[id-lo])
 				}
 			})
 		}
@@ -199,7 +200,6 @@ func New(pages []*page.Page) *Index {
 				ps.DF++
 				ps.List = append(ps.List, Posting{Page: id, Weight: h.field<<5 | min(h.n, 31), Section: h.sec})
 			}
-			hits[id-lo] = terms{}
 		}
 	}
 	for _, ps := range ix.Terms {
@@ -231,6 +231,17 @@ type terms struct {
 	hits  []hit
 }
 
+// reset empties ts for another page, keeping its memory: the index of a
+// batch's page is reused by the page in the same place of the next batch.
+func (ts *terms) reset() {
+	if ts.index == nil {
+		ts.index, ts.hits = make(map[string]int32, 256), make([]hit, 0, 256)
+		return
+	}
+	clear(ts.index)
+	ts.hits = ts.hits[:0]
+}
+
 // at returns the hit of term t, adding one with section sec if t is new.
 // The hit may move on the next call: keep it no longer than that.
 func (ts *terms) at(t []byte, sec int) *hit {
@@ -243,7 +254,7 @@ func (ts *terms) at(t []byte, sec int) *hit {
 }
 
 // entry returns a page's result entry and the terms found on it.
-func entry(p *page.Page) (Entry, terms) {
+func entry(p *page.Page, hits *terms) Entry {
 	m := p.Meta
 	e := Entry{
 		Title:  m.Title,
@@ -251,7 +262,6 @@ func entry(p *page.Page) (Entry, terms) {
 		Group:  int(m.Group()),
 		Alerts: m.Alerts,
 	}
-	hits := terms{index: make(map[string]int32, 256), hits: make([]hit, 0, 256)}
 	add := func(text string, field, sec int) {
 		tokens(text, func(t []byte) {
 			h := hits.at(t, sec)
@@ -329,7 +339,7 @@ func entry(p *page.Page) (Entry, terms) {
 		}
 		add(h.Text, FieldHeading, cur)
 	}
-	return e, hits
+	return e
 }
 
 // severityWords returns the words a reader may search a page's severity
