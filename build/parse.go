@@ -165,7 +165,7 @@ func (p *parser) page(ctx context.Context, e load.Entry) (*page.Page, []diag.Pro
 		if errors.As(err, &pe) {
 			err = pe.Err
 		}
-		pg := &page.Page{Path: e.Path, URL: e.URL, IDs: map[string]bool{}}
+		pg := &page.Page{Path: e.Path, URL: e.URL}
 		pg.Meta.Title = titleFromPath(e.Path)
 		return pg, []diag.Problem{diag.Errorf(e.Path, 1, 1, "unreadable", "cannot read: %v", err)}
 	}
@@ -178,9 +178,6 @@ func (p *parser) page(ctx context.Context, e load.Entry) (*page.Page, []diag.Pro
 	if c, ok := p.cache.Get(k); ok && p.sameDirs(c.Dirs) {
 		p.cached.Add(1)
 		pg := c.Page
-		if pg.IDs == nil {
-			pg.IDs = map[string]bool{}
-		}
 		return &pg, c.Problems
 	}
 	pg, probs, dirs := p.parse(ctx, e, data)
@@ -216,7 +213,7 @@ func (p *parser) sameDirs(dirs map[string]bool) bool {
 // asked "is this a folder?" about, with the answers. When ctx is done it
 // stops early, and what it returns is to be thrown away.
 func (p *parser) parse(ctx context.Context, e load.Entry, data []byte) (*page.Page, []diag.Problem, map[string]bool) {
-	pg := &page.Page{Path: e.Path, URL: e.URL, IDs: map[string]bool{}, Sum: sourceSum(data)}
+	pg := &page.Page{Path: e.Path, URL: e.URL, Sum: sourceSum(data)}
 	dirs := map[string]bool{}
 	m := meta.ParseWith(e.Path, data, p.meta)
 	pg.Meta = m.Meta

@@ -121,7 +121,7 @@ func checkRunbookURL(in RulesInput, r alertrules.Rule, owner, byURL map[string]*
 	if p == nil {
 		return bad(own, "no page is published at /%s", rest)
 	}
-	if frag != "" && !p.IDs[frag] {
+	if frag != "" && !p.IDs.Has(frag) {
 		sugg := own
 		if in.SuggestID != nil {
 			if id := in.SuggestID(frag, p); id != "" {

@@ -19,7 +19,7 @@ func full() *cache.Entry {
 			Meta: page.Meta{Title: "Pool", Severity: "SEV2", Type: page.Incident, Owner: "team-db", LastUpdated: "2026-11-01",
 				ReviewEvery: 30, Alerts: []string{"PoolExhausted"}, Vars: []page.Var{{Name: "host", Default: "db1"}}, LastUpdatedLine: 5},
 			Headings: []page.Heading{{Level: 2, Text: "Diagnosis", ID: "diagnosis", Line: 9}},
-			IDs:      map[string]bool{"pool": true, "diagnosis": true},
+			IDs:      page.IDs{"diagnosis", "pool"},
 			Refs:     []page.Ref{{Kind: page.Image, Dest: "../img/a.png", Line: 10, Col: 3}},
 			Sections: []page.Section{{ID: "diagnosis", Title: "Diagnosis", Text: "Check the pool."}},
 			Code:     []page.CodeBlock{{Lang: "bash", Line: 12, Col: 1, Fenced: true, Closed: true, Destructive: true, InnerFences: []int{14}}},

@@ -2,6 +2,7 @@ package check_test
 
 import (
 	"fmt"
+	"slices"
 	"testing"
 	"time"
 
@@ -33,7 +34,6 @@ func syntheticSite(n int) check.Input {
 			Path: file,
 			URL:  page.URLOf(file),
 			Meta: page.Meta{Title: file},
-			IDs:  map[string]bool{},
 			Refs: []page.Ref{
 				{Kind: page.Link, Dest: "../" + other + "#step-2-identify-root-cause", Line: 10, Col: 1},
 				{Kind: page.Link, Dest: "README.md", Line: 11, Col: 1},
@@ -46,8 +46,9 @@ func syntheticSite(n int) check.Input {
 		for j, h := range []string{"Symptoms", "Diagnosis", "Step 2: Identify Root Cause", "Resolution", "Verification"} {
 			id := []string{"symptoms", "diagnosis", "step-2-identify-root-cause", "resolution", "verification"}[j]
 			p.Headings = append(p.Headings, page.Heading{Level: 2, Text: h, ID: id, Line: 20 + j})
-			p.IDs[id] = true
+			p.IDs = append(p.IDs, id)
 		}
+		slices.Sort(p.IDs)
 		in.Pages = append(in.Pages, p)
 	}
 	return in

@@ -169,7 +169,7 @@ func (c refCheck) unpublished() (diag.Problem, bool) {
 // to.
 func (c refCheck) anchor(to *page.Page) (diag.Problem, bool) {
 	frag := c.t.Fragment
-	if frag == "" || to.IDs[frag] || strings.EqualFold(frag, "top") {
+	if frag == "" || to.IDs.Has(frag) || strings.EqualFold(frag, "top") {
 		// Browsers scroll to the top for "#top" when no element has that id.
 		return diag.Problem{}, false
 	}
@@ -201,7 +201,7 @@ func (c refCheck) suggest(found string, dir bool) string {
 	if to == nil || strings.EqualFold(frag, "top") {
 		return s + "#" + frag
 	}
-	if !to.IDs[frag] {
+	if !to.IDs.Has(frag) {
 		id := suggestID(frag, to)
 		if id == "" {
 			// A suggestion is only made that passes the check: without

@@ -115,11 +115,7 @@ func (ix *index) closestFile(target string, kind targetKind) string {
 // whose words frag all has ("#step-2" for "step-2-identify-root-cause",
 // "#step-3-find-slow-queries" for "step-3-find-slow-database-queries").
 func suggestID(frag string, to *page.Page) string {
-	ids := make([]string, 0, len(to.IDs))
-	for id := range to.IDs {
-		ids = append(ids, id)
-	}
-	slices.Sort(ids)
+	ids := to.IDs // sorted
 	for _, id := range ids {
 		if strings.EqualFold(id, frag) {
 			return id

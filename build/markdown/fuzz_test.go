@@ -128,7 +128,7 @@ func FuzzRender(f *testing.F) {
 			if h.Line != 0 {
 				within("heading "+h.Text, h.Line, 1)
 			}
-			if !out.IDs[h.ID] {
+			if !out.IDs.Has(h.ID) {
 				t.Errorf("heading id %q is not in IDs", h.ID)
 			}
 		}

@@ -43,7 +43,7 @@ type Output struct {
 	Title    string // text of the first H1
 	HTML     []byte
 	Headings []page.Heading
-	IDs      map[string]bool
+	IDs      page.IDs
 	Refs     []page.Ref
 	Sections []page.Section
 	Code     []page.CodeBlock
@@ -156,7 +156,7 @@ func (r *Renderer) run(ctx context.Context, in Input, html bool) (Output, *state
 	out := Output{
 		Title:    st.title,
 		Headings: st.headings,
-		IDs:      st.ids,
+		IDs:      page.NewIDs(st.ids),
 		Refs:     st.refs,
 		Sections: st.sections,
 		Code:     st.code,

@@ -4,6 +4,7 @@
 package page
 
 import (
+	"slices"
 	"strings"
 	"time"
 
@@ -178,7 +179,7 @@ type Page struct {
 	URL      string
 	Meta     Meta
 	Headings []Heading
-	IDs      map[string]bool // every id a #fragment may name
+	IDs      IDs // every id a #fragment may name
 	Refs     []Ref
 	Sections []Section
 	Code     []CodeBlock
@@ -187,6 +188,26 @@ type Page struct {
 	// that the render stage, which reads the file again, can tell that it
 	// changed in between; 0 when the file could not be read.
 	Sum uint32
+}
+
+// IDs is the set of ids a #fragment may name on a page, sorted: a slice
+// rather than a map, as every page of the site keeps one for the checks.
+type IDs []string
+
+// NewIDs returns the set of the ids in m.
+func NewIDs(m map[string]bool) IDs {
+	ids := make(IDs, 0, len(m))
+	for id := range m {
+		ids = append(ids, id)
+	}
+	slices.Sort(ids)
+	return ids
+}
+
+// Has reports whether id is in the set.
+func (s IDs) Has(id string) bool {
+	_, ok := slices.BinarySearch(s, id)
+	return ok
 }
 
 // Body is the HTML of a page's Markdown, as the render stage makes it.
