@@ -19,9 +19,12 @@ import (
 // The site keeps no page's HTML, so a build's memory holds what the checks
 // and the navigation need, not the rendered site. A build renders each
 // page's body while it parses the page, in the same goldmark pass, and
-// keeps it in a spill file on disk until the render stage writes the page
-// (spill.go); a page taken from the page cache, a preview's page and
-// Site.Body are rendered from the source when they are written.
+// keeps it on disk until the render stage writes the page (spill.go): in
+// the page cache's file, with the page's entry, so that a page taken from
+// the cache comes with its body; or, without a page cache, in a spill
+// file. A page whose body is not kept (it did not read back intact), a
+// preview's page and Site.Body are rendered from the source when they are
+// written.
 
 // bodies renders the HTML of the pages of one parsed site, highlighted. It
 // is safe for concurrent use.

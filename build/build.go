@@ -133,12 +133,13 @@ func (set settings) build(ctx context.Context, dir *output.Dir, last *upToDate) 
 	hl, blocks := newHighlighter(set.Config)
 	defer blocks.Close() // what a failed build highlighted is not kept
 	pages := openPageCache(set.Config)
+	defer pages.Close() // a failed build leaves the last page cache as it was
 
 	tree, err := set.load()
 	if err != nil {
 		return Result{}, err
 	}
-	sp, err := newSpill(hl)
+	sp, err := newSpill(hl, pages)
 	if err != nil {
 		return Result{}, err
 	}
@@ -176,6 +177,9 @@ func (set settings) build(ctx context.Context, dir *output.Dir, last *upToDate) 
 		return res, err
 	}
 	res.Unchanged = dir.Unchanged()
+	if !keep {
+		pages.ForgetBodies() // they show the blocks that ran out of time as plain text
+	}
 	_ = pages.Save()
 	_ = blocks.Save()
 	return res, nil
@@ -313,14 +317,14 @@ func newHighlighter(cfg Config) (*highlight.Highlighter, *cache.Blocks) {
 	return highlight.New(store), store
 }
 
-// openPageCache opens the page cache for building cfg.Src, or returns nil
-// without one.
+// openPageCache opens the page cache for building cfg.Src, whose bodies
+// are highlighted as newHighlighter's, or returns nil without one.
 func openPageCache(cfg Config) *cache.Pages {
 	dir, ok := cache.Dir(cfg.CacheDir, cfg.NoCache)
 	if !ok {
 		return nil
 	}
-	return cache.OpenPages(dir, cache.SiteName(cfg.Src))
+	return cache.OpenPages(dir, highlight.Settings(), cache.SiteName(cfg.Src))
 }
 
 // parallel runs f(0..n-1) on every core and stops early when ctx is done.

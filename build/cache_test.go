@@ -28,19 +28,23 @@ func TestCachedBuildsMatchFreshOnes(t *testing.T) {
 		change    [][2]string // files to write, in order; "" removes one; "-out" removes the output
 		cached    int         // pages expected from the cache
 		unchanged bool        // the output folder is expected to be left as it was
+		// blocks is how many code blocks are highlighted (or taken from
+		// the block store): only those of the pages parsed, since a page
+		// from the cache comes with its body, rendered.
+		blocks int
 	}{
-		{"first build", nil, 0, false},
-		{"unchanged: the output is up to date, so nothing is parsed", nil, 0, true},
-		{"the output removed", [][2]string{{"-out", ""}}, 4, false},
-		{"a page edited without changing its output", [][2]string{{"db/notes/readme.md", "# Notes\n\n"}}, 3, true},
-		{"one page edited", [][2]string{{"api/down.md", runbook("API down", "SEV1", "team-api", "2026-11-20") + "\n```bash\ncurl -fsS https://api.example.com/ready\n```\n"}}, 3, false},
-		{"unchanged again", nil, 0, true},
-		{"a page added", [][2]string{{"api/slow.md", runbook("API slow", "SEV3", "team-api", "2026-11-01")}}, 4, false},
+		{"first build", nil, 0, false, 1},
+		{"unchanged: the output is up to date, so nothing is parsed", nil, 0, true, 0},
+		{"the output removed", [][2]string{{"-out", ""}}, 4, false, 0},
+		{"a page edited without changing its output", [][2]string{{"db/notes/readme.md", "# Notes\n\n"}}, 3, true, 0},
+		{"one page edited", [][2]string{{"api/down.md", runbook("API down", "SEV1", "team-api", "2026-11-20") + "\n```bash\ncurl -fsS https://api.example.com/ready\n```\n"}}, 3, false, 1},
+		{"unchanged again", nil, 0, true, 0},
+		{"a page added", [][2]string{{"api/slow.md", runbook("API slow", "SEV3", "team-api", "2026-11-01")}}, 4, false, 0},
 		// db/notes becomes a file: the link "notes" in db/pool.md no
 		// longer gets a trailing slash, so that page must be parsed again,
 		// and the folder's index page is gone.
-		{"a folder a link names becomes a file", [][2]string{{"db/notes/readme.md", ""}, {"db/notes", "plain notes"}}, 3, false},
-		{"a page removed", [][2]string{{"api/slow.md", ""}}, 3, false},
+		{"a folder a link names becomes a file", [][2]string{{"db/notes/readme.md", ""}, {"db/notes", "plain notes"}}, 3, false, 0},
+		{"a page removed", [][2]string{{"api/slow.md", ""}}, 3, false, 0},
 	}
 	for _, s := range steps {
 		for _, c := range s.change {
@@ -84,6 +88,9 @@ func TestCachedBuildsMatchFreshOnes(t *testing.T) {
 		}
 		if res.Cached != s.cached {
 			t.Errorf("%s: %d pages from the cache, want %d", s.name, res.Cached, s.cached)
+		}
+		if h := res.Highlight; h.Lexed+h.FromStore+h.Reused != s.blocks {
+			t.Errorf("%s: %d code blocks highlighted, %d from the block store, %d repeats; want %d in all", s.name, h.Lexed, h.FromStore, h.Reused, s.blocks)
 		}
 		if res.Unchanged != s.unchanged {
 			t.Errorf("%s: output left as it was: %v, want %v", s.name, res.Unchanged, s.unchanged)

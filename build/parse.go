@@ -177,6 +177,7 @@ func (p *parser) page(ctx context.Context, e load.Entry) (*page.Page, []diag.Pro
 	k := cache.PageKey(p.key, e.Path, e.URL, data)
 	if c, ok := p.cache.Get(k); ok && p.sameDirs(c.Dirs) {
 		p.cached.Add(1)
+		p.spill.stored(e.Path, k) // its body too
 		pg := c.Page
 		return &pg, c.Problems
 	}
@@ -184,7 +185,7 @@ func (p *parser) page(ctx context.Context, e load.Entry) (*page.Page, []diag.Pro
 	if ctx.Err() != nil {
 		return pg, probs // cut short: not for the cache
 	}
-	p.cache.Put(k, &cache.Entry{Page: *pg, Problems: probs, Dirs: dirs})
+	p.cache.Put(k, &cache.Entry{Page: *pg, Problems: probs, Dirs: dirs}, p.spill.stored(e.Path, k))
 	return pg, probs
 }
 

@@ -7,21 +7,28 @@ import (
 	"sync"
 	"sync/atomic"
 
+	"github.com/arcaapi/runbooks/build/cache"
 	"github.com/arcaapi/runbooks/build/markdown"
 	"github.com/arcaapi/runbooks/build/page"
 )
 
-// spill keeps the bodies a build renders while it parses on disk, in one
-// temporary file, until the render stage writes their pages: Markdown is
-// parsed once, and the heap holds no page's HTML however large the site.
-// It is safe for concurrent use.
+// spill keeps the bodies a build renders while it parses on disk until
+// the render stage writes their pages: Markdown is parsed once, and the
+// heap holds no page's HTML however large the site. With a page cache,
+// the bodies go to the cache's file with their pages' entries, so that
+// the next build takes an unchanged page's body from there too and
+// neither parses nor renders it; without one, to a temporary file. It is
+// safe for concurrent use.
 type spill struct {
-	f   *os.File
-	md  *markdown.Renderer // highlights
-	end atomic.Int64       // bytes written
+	pages *cache.Pages       // where the bodies go, or nil
+	f     *os.File           // where they go without a page cache
+	md    *markdown.Renderer // highlights
+	end   atomic.Int64       // bytes written to f
 
-	mu sync.Mutex
-	at map[string]span // page path → where its body is
+	mu      sync.Mutex
+	at      map[string]span       // page path → where its body is in f
+	keys    map[string]cache.Key  // page path → its entry in pages, with its body
+	pending map[string]*page.Body // rendered, until stored with the page's entry
 }
 
 // span is where one page's body is in the spill file.
@@ -31,19 +38,23 @@ type span struct {
 	failed bool
 }
 
-// newSpill creates the spill file of a build that highlights with hl.
-// Close it when done.
-func newSpill(hl markdown.Highlighter) (*spill, error) {
-	f, err := os.CreateTemp("", "runbooks-bodies-*")
-	if err != nil {
-		return nil, fmt.Errorf("spill file: %w", err)
+// newSpill returns the spill of a build that highlights with hl and keeps
+// its parsed pages in pages, which may be nil. Close it when done.
+func newSpill(hl markdown.Highlighter, pages *cache.Pages) (*spill, error) {
+	s := &spill{pages: pages, md: markdown.New(hl), at: map[string]span{}, keys: map[string]cache.Key{}, pending: map[string]*page.Body{}}
+	if pages == nil {
+		f, err := os.CreateTemp("", "runbooks-bodies-*")
+		if err != nil {
+			return nil, fmt.Errorf("spill file: %w", err)
+		}
+		s.f = f
 	}
-	return &spill{f: f, md: markdown.New(hl), at: map[string]span{}}, nil
+	return s, nil
 }
 
 // close removes the spill file.
 func (s *spill) close() {
-	if s == nil {
+	if s == nil || s.f == nil {
 		return
 	}
 	s.f.Close()
@@ -51,7 +62,8 @@ func (s *spill) close() {
 }
 
 // render renders the page at path from in, keeps its body, and returns
-// what parsing found.
+// what parsing found. With a page cache, the body waits for the page's
+// entry (stored).
 func (s *spill) render(ctx context.Context, path string, in markdown.Input) (markdown.Output, error) {
 	out, err := s.md.RenderContext(ctx, in)
 	if err != nil {
@@ -59,6 +71,12 @@ func (s *spill) render(ctx context.Context, path string, in markdown.Input) (mar
 	}
 	body := splitH1(out.HTML)
 	out.HTML = nil
+	if s.pages != nil {
+		s.mu.Lock()
+		s.pending[path] = &body
+		s.mu.Unlock()
+		return out, nil
+	}
 	sp := span{h1: len(body.H1), n: len(body.H1) + len(body.Rest)}
 	sp.off = s.end.Add(int64(sp.n)) - int64(sp.n)
 	_, err1 := s.f.WriteAt(body.H1, sp.off)
@@ -70,11 +88,31 @@ func (s *spill) render(ctx context.Context, path string, in markdown.Input) (mar
 	return out, nil
 }
 
+// stored notes that the page at path is the page cache's entry k, and
+// returns the body rendered with it, if any, for the cache to store with
+// the entry: the render stage then reads it from there.
+func (s *spill) stored(path string, k cache.Key) *page.Body {
+	if s == nil || s.pages == nil {
+		return nil
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	body := s.pending[path]
+	delete(s.pending, path)
+	s.keys[path] = k
+	return body
+}
+
 // body returns the body kept for the page at path, if there is one.
 func (s *spill) body(path string) (page.Body, bool, error) {
 	s.mu.Lock()
+	k, inCache := s.keys[path]
 	sp, ok := s.at[path]
 	s.mu.Unlock()
+	if inCache {
+		body, ok := s.pages.Body(k)
+		return body, ok, nil
+	}
 	if !ok || sp.failed {
 		return page.Body{}, false, nil
 	}
