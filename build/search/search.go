@@ -78,11 +78,12 @@ type Postings struct {
 	List []Posting // at most MaxPostings, the heaviest, by page id
 }
 
-// Posting is one page a term occurs in.
+// Posting is one page a term occurs in. Its fields are 32 bits wide, as a
+// site holds millions of postings while it is indexed.
 type Posting struct {
-	Page    int
-	Weight  int // field<<5 | occurrences
-	Section int // index in the page's Entry.Sections, -1 for the page itself
+	Page    int32
+	Weight  int32 // field<<5 | occurrences
+	Section int32 // index in the page's Entry.Sections, -1 for the page itself
 }
 
 // appendJSON appends the postings flat, as runbooks.js reads them:
@@ -105,7 +106,7 @@ func (p *Postings) appendJSON(b []byte) []byte {
 func (p *Postings) size() int {
 	n := 2 + digits(p.DF)
 	for _, x := range p.List {
-		n += 3 + digits(x.Page) + digits(x.Weight) + digits(x.Section)
+		n += 3 + digits(int(x.Page)) + digits(int(x.Weight)) + digits(int(x.Section))
 	}
 	return n
 }
@@ -198,7 +199,7 @@ func New(pages []*page.Page) *Index {
 					ix.Terms[t] = ps
 				}
 				ps.DF++
-				ps.List = append(ps.List, Posting{Page: id, Weight: h.field<<5 | min(h.n, 31), Section: h.sec})
+				ps.List = append(ps.List, Posting{Page: int32(id), Weight: int32(h.field<<5 | min(h.n, 31)), Section: int32(h.sec)})
 			}
 		}
 	}
