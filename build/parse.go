@@ -13,6 +13,7 @@ import (
 
 	"github.com/arcaapi/runbooks/build/alias"
 	"github.com/arcaapi/runbooks/build/cache"
+	"github.com/arcaapi/runbooks/build/commands"
 	"github.com/arcaapi/runbooks/build/config"
 	"github.com/arcaapi/runbooks/build/diag"
 	"github.com/arcaapi/runbooks/build/highlight"
@@ -236,7 +237,20 @@ func (p *parser) parse(ctx context.Context, e load.Entry, data []byte) (*page.Pa
 	if pg.Meta.Title == "" {
 		pg.Meta.Title = titleFromPath(e.Path)
 	}
-	return pg, append(append(slices.Clip(m.Problems), out.Problems...), shortcodes...), dirs
+	probs := append(append(slices.Clip(m.Problems), out.Problems...), shortcodes...)
+	return pg, append(probs, checkCommands(pg)...), dirs
+}
+
+// checkCommands checks the commands of the page's code blocks, which need
+// nothing but the page, and then lets go of the code: the site keeps each
+// block's place and kind for the other checks, not its text, which would
+// otherwise be most of what a large site holds in memory.
+func checkCommands(pg *page.Page) []diag.Problem {
+	probs := commands.Check(pg)
+	for i := range pg.Code {
+		pg.Code[i].Code, pg.Code[i].Cols = "", nil
+	}
+	return probs
 }
 
 // input is the Markdown of the page e, for goldmark: body, starting on

@@ -8,7 +8,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/arcaapi/runbooks/build/commands"
 	"github.com/arcaapi/runbooks/build/diag"
 	"github.com/arcaapi/runbooks/build/link"
 	"github.com/arcaapi/runbooks/build/page"
@@ -34,7 +33,6 @@ func Run(in Input) []diag.Problem {
 		probs = ix.links(probs, p)
 		probs = lint(probs, p, in.Now)
 	}
-	probs = append(probs, commands.CheckPages(in.Pages)...)
 	return probs
 }
 

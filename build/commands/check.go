@@ -8,8 +8,6 @@
 package commands
 
 import (
-	"runtime"
-	"sync"
 
 	"github.com/arcaapi/runbooks/build/diag"
 	"github.com/arcaapi/runbooks/build/page"
@@ -24,35 +22,6 @@ const (
 	RuleSudoRedirect    = "sudo-redirect"
 	RuleManifestMissing = "manifest-missing-kind"
 )
-
-// CheckPages checks the code blocks of every page, on every core, and
-// returns the problems in page order.
-func CheckPages(pages []*page.Page) []diag.Problem {
-	per := make([][]diag.Problem, len(pages))
-	var wg sync.WaitGroup
-	next := make(chan int)
-	for range min(runtime.GOMAXPROCS(0), max(len(pages), 1)) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range next {
-				per[i] = Check(pages[i])
-			}
-		}()
-	}
-	for i, p := range pages {
-		if len(p.Code) > 0 {
-			next <- i
-		}
-	}
-	close(next)
-	wg.Wait()
-	var probs []diag.Problem
-	for _, pp := range per {
-		probs = append(probs, pp...)
-	}
-	return probs
-}
 
 // Check checks the code blocks of one page.
 func Check(p *page.Page) []diag.Problem {

@@ -237,7 +237,8 @@ type CodeBlock struct {
 	// "nocheck", "destructive", "safe" (```bash {nocheck}).
 	Attrs []string
 	// Code is the block's content as a reader copies it, and CodeLine the
-	// file line of its first line. Cols gives, for each line of Code, the
+	// file line of its first line. The parse stage checks the commands in
+	// it and then empties Code and Cols: the site keeps no block's text. Cols gives, for each line of Code, the
 	// file column of its first character minus one (the indent of a list
 	// item or a quote's "> "); nil when every line starts in column 1.
 	Code     string
