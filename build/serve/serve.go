@@ -81,10 +81,13 @@ type server struct {
 	status  atomic.Pointer[status]   // what browsers are told
 
 	// Used by the rebuild loop only.
-	latest  *build.Change // the newest change, good or not
-	epoch   string
-	version int
-	printed string // the problems last printed; "\x00" before the first print
+	latest   *build.Change // the newest change, good or not
+	checks   chan check    // a finished check; room for one
+	checking bool          // a check runs
+	queued   *check        // the newest rebuild that waits for its check
+	epoch    string
+	version  int
+	printed  string // the problems last printed; "\x00" before the first print
 }
 
 // Run serves a live preview of opts.Config.Src until ctx is done, then
@@ -106,7 +109,7 @@ func Run(ctx context.Context, opts Options) error {
 	if remote && !opts.AllowRemote {
 		return fmt.Errorf("%w: %s", ErrRemote, opts.Addr)
 	}
-	s := &server{opts: opts, cfg: opts.Config, hub: newHub(), epoch: fmt.Sprintf("%x", time.Now().UnixNano()), printed: "\x00"}
+	s := &server{opts: opts, cfg: opts.Config, hub: newHub(), checks: make(chan check, 1), epoch: fmt.Sprintf("%x", time.Now().UnixNano()), printed: "\x00"}
 	s.hosts = newHostGuard(opts.Addr, opts.AllowRemote)
 	if s.srcRoot, err = sourceFolder(s.cfg.Src); err != nil {
 		return err
@@ -185,6 +188,8 @@ func Run(ctx context.Context, opts Options) error {
 				return s.shutdown(srv, served)
 			}
 			s.rebuild(ctx, b)
+		case c := <-s.checks:
+			s.checked(c)
 		}
 	}
 }
@@ -345,11 +350,49 @@ func (s *server) rebuild(ctx context.Context, b watch.Batch) {
 		}
 		s.hub.send(message("reload", jsonString(map[string]any{"version": snap.version, "pages": urls})))
 	}
-	toEvent := since(t)
-	s.setStatus(ch.Problems(), false)
-	fmt.Fprintf(s.opts.Stderr, "rebuilt in %s (checked in %s): %s\n", toEvent, since(t), describe(srcChanged, themeChanged))
-	s.print(ch)
-	s.hub.send(s.status.Load().event())
+	s.check(check{ch: ch, start: t, toEvent: since(t), what: describe(srcChanged, themeChanged)})
+}
+
+// check is a rebuild whose whole-site checks are to run, or ran.
+type check struct {
+	ch      *build.Change
+	start   time.Time     // when the rebuild started
+	toEvent time.Duration // from start to the reload event
+	what    string        // what changed
+	probs   []diag.Problem
+}
+
+// check runs the whole-site checks of a rebuild in the background, so
+// that the next change is rebuilt without waiting for them: their
+// problems follow the reload event, as soon as they are known. One check
+// runs at a time; a rebuild that comes while one runs is checked after
+// it, and only the newest such rebuild.
+func (s *server) check(c check) {
+	if s.checking {
+		s.queued = &c
+		return
+	}
+	s.checking = true
+	go func() {
+		c.probs = c.ch.Problems()
+		s.checks <- c // never blocks: one check at a time, and room for it
+	}()
+}
+
+// checked shows the problems of a check, when they are those of the
+// version served, and starts the queued check.
+func (s *server) checked(c check) {
+	s.checking = false
+	if c.ch == s.latest && !s.status.Load().Stale {
+		s.setStatus(c.probs, false)
+		fmt.Fprintf(s.opts.Stderr, "rebuilt in %s (checked in %s): %s\n", c.toEvent, since(c.start), c.what)
+		s.print(c.ch)
+		s.hub.send(s.status.Load().event())
+	}
+	if q := s.queued; q != nil {
+		s.queued = nil
+		s.check(*q)
+	}
 }
 
 // fail keeps the last good version and shows the problems.
