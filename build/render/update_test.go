@@ -13,7 +13,7 @@ import (
 	"github.com/arcaapi/runbooks/theme"
 )
 
-// TestUpdateMatchesNew changes a site 300 times, each change a few pages
+// TestUpdateMatchesNew changes a site 150 times, each change a few pages
 // retitled (to a title another page has, sometimes), moved between
 // groups, reweighted, given a diagram, added or removed, folder index
 // pages and the home page among them, and renders it with a renderer
@@ -35,7 +35,7 @@ func TestUpdateMatchesNew(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
 	r := New(th, testSite(t, pages, ""))
 	added := 0
-	for step := range 300 {
+	for step := range 150 {
 		next := slices.Clone(pages)
 		var removed, add []*page.Page
 		for range 1 + rng.IntN(3) {
@@ -78,7 +78,7 @@ func TestUpdateMatchesNew(t *testing.T) {
 		r = Update(r, site, removed, add)
 		fresh := New(th, site)
 		check := add
-		if step%75 == 0 {
+		if step%50 == 0 {
 			check = next
 		} else {
 			for range 5 {
