@@ -28,7 +28,9 @@ type Writer interface {
 // with hl, rendered and written at once, and dropped), the theme's assets,
 // the group pages, the 404 page and the source tree's other files. The
 // files that are not pages are made alongside the pages, since much of
-// that work (the search index, the alert pages) runs on one core.
+// that work (the search index, the alert pages) runs on one core. A
+// page's bytes are reused for the next page once w.WriteFile returns, so
+// w must copy what it keeps (an output folder keeps nothing).
 func (set settings) render(ctx context.Context, site *Site, theme *render.Theme, hl markdown.Highlighter, w Writer) error {
 	r := newRenderer(site, theme, set, false)
 	bodies := site.parser.bodies(hl, true)
@@ -51,6 +53,7 @@ func (set settings) render(ctx context.Context, site *Site, theme *render.Theme,
 	}
 	files := make(chan error, 1)
 	go func() { files <- renderFiles(site, r, owners) }()
+	var bufs sync.Pool // of *bytes.Buffer, a page's reused for the next
 	perr := parallel(ctx, len(site.Pages), func(i int) {
 		p := site.Pages[i]
 		body, err := bodies.render(ctx, p)
@@ -58,9 +61,14 @@ func (set settings) render(ctx context.Context, site *Site, theme *render.Theme,
 			fail(err)
 			return
 		}
-		var buf bytes.Buffer
+		buf, _ := bufs.Get().(*bytes.Buffer)
+		if buf == nil {
+			buf = new(bytes.Buffer)
+		}
+		defer bufs.Put(buf)
+		buf.Reset()
 		buf.Grow(len(body.H1) + len(body.Rest) + pageFrame)
-		if err := r.Page(&buf, p, body); err != nil {
+		if err := r.Page(buf, p, body); err != nil {
 			fail(fmt.Errorf("render %s: %w", p.Path, err))
 			return
 		}

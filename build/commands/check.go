@@ -8,7 +8,6 @@
 package commands
 
 import (
-
 	"github.com/arcaapi/runbooks/build/diag"
 	"github.com/arcaapi/runbooks/build/page"
 )
