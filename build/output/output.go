@@ -513,6 +513,17 @@ func (d *Dir) mkdir(dir string) error {
 	if made {
 		return nil
 	}
+	d.mu.Lock()
+	parentMade := d.made[filepath.Dir(dir)]
+	d.mu.Unlock()
+	// A page's folder is usually new in a folder this build has made: one
+	// mkdir, not MkdirAll's look at every parent first.
+	if parentMade && os.Mkdir(dir, 0o755) == nil {
+		d.mu.Lock()
+		d.made[dir] = true
+		d.mu.Unlock()
+		return nil
+	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		if !d.clearFiles(dir) {
 			return err
