@@ -100,7 +100,7 @@ func (set settings) reparsePages(ctx context.Context, prev *Site, todo []int) (*
 	}
 	site := &Site{Src: set.src, Now: set.Now, Tree: prev.Tree, Pages: pages, Title: prev.Title,
 		Files: prev.Files, Aliases: prev.Aliases, loadProbs: prev.loadProbs, pageProbs: perPage,
-		assets: prev.assets, aliasProbs: prev.aliasProbs, parser: p, edited: todo}
+		assets: prev.assets, aliasProbs: prev.aliasProbs, parser: p, inPlace: true}
 	var index, files, aliases bool
 	for _, i := range todo {
 		index = index || pages[i].URL == ""

@@ -49,10 +49,9 @@ type Site struct {
 	assets     assetKinds       // what may be published of the tree's other files
 	aliasProbs []diag.Problem   // the aliases that lead nowhere, or collide
 	parser     *parser          // what parsed the pages: render reads them again with it
-	// edited are the indexes in Pages of the pages parsed again when
-	// the site was made from the last one by changing them in place
-	// (reparsePages); nil when it was made otherwise.
-	edited []int
+	// inPlace: the site was made from the last one by parsing some of
+	// its pages again, the tree being the same (reparsePages).
+	inPlace bool
 }
 
 // loaded is the load stage's result: the tree and the problems of the

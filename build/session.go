@@ -7,7 +7,6 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
-	"strings"
 	"sync"
 
 	"github.com/arcaapi/runbooks/build/config"
@@ -38,14 +37,9 @@ type Session struct {
 	theme  *render.Theme // nil until Preview first needs it
 	last   *Site         // the newest parse, good or not: the base of the next Apply
 
-	// The newest preview of last, or of a site that last was made from
-	// by changing pages in place: the base of the next Preview, which
-	// then updates its navigation rather than making it again. edited
-	// are the paths of the pages changed since; nil shown, or reshown,
-	// means the next Preview starts afresh.
-	shown   *Preview
-	edited  map[string]bool
-	reshown bool
+	// The newest preview: the next Preview updates its navigation for
+	// the pages that changed since rather than making it again.
+	shown *Preview
 }
 
 // NewSession starts a session on the source folder cfg.Src. Links are
@@ -146,15 +140,6 @@ func (s *Session) Apply(ctx context.Context, changed []string) (*Change, error) 
 		return nil, err
 	}
 	s.last = site
-	if site.edited == nil {
-		s.reshown = true
-	}
-	if s.edited == nil {
-		s.edited = map[string]bool{}
-	}
-	for _, i := range site.edited {
-		s.edited[site.Pages[i].Path] = true
-	}
 	set := s.set
 	return &Change{Site: site, problems: sync.OnceValue(func() []diag.Problem {
 		site.Problems, site.Lowered = set.check(site)
@@ -202,6 +187,7 @@ func (s *Session) reopen() error {
 // concurrent use.
 type Preview struct {
 	site    *Site
+	theme   *render.Theme
 	r       *render.Renderer
 	bodies  *bodies
 	pages   map[string]int    // "db/pool/index.html" → index in site.Pages
@@ -225,7 +211,7 @@ func (s *Session) Preview(ctx context.Context, site *Site, themeChanged bool, pr
 		}
 		s.theme = t
 	}
-	p := &Preview{site: site, bodies: site.parser.bodies(s.hl, false), assets: map[string][]byte{}}
+	p := &Preview{site: site, theme: s.theme, bodies: site.parser.bodies(s.hl, false), assets: map[string][]byte{}}
 	if !s.update(p, themeChanged) {
 		p.r = newRenderer(site, s.theme, s.set, true)
 		p.pages = make(map[string]int, len(site.Pages))
@@ -242,46 +228,63 @@ func (s *Session) Preview(ctx context.Context, site *Site, themeChanged bool, pr
 			return nil, err
 		}
 	}
-	if site == s.last {
-		s.shown, s.edited, s.reshown = p, map[string]bool{}, false
-	} else {
-		s.shown = nil
-	}
+	s.shown = p
 	return p, nil
 }
 
-// update makes p's renderer and page index from the last preview's, when
-// p's site is the newest and was made from that preview's by changing
-// pages in place, with the same theme: the navigation is updated for the
-// pages that changed instead of made again (render.Update). It reports
-// whether it did.
+// update makes p's renderer and page index from those of the last
+// preview, in the same theme, when few pages changed since: the
+// navigation is updated for the pages that changed, came or went
+// (render.Update) instead of made again. It reports whether it did.
 func (s *Session) update(p *Preview, themeChanged bool) bool {
 	prev := s.shown
-	if prev == nil || s.reshown || themeChanged || p.site != s.last {
+	if prev == nil || themeChanged || prev.theme != s.theme {
 		return false
 	}
-	removed := make([]*page.Page, 0, len(s.edited))
-	added := make([]*page.Page, 0, len(s.edited))
-	for path := range s.edited {
-		was, okWas := pageByPath(prev.site.Pages, path)
-		is, okIs := pageByPath(p.site.Pages, path)
-		if !okWas || !okIs {
-			return false
-		}
-		removed, added = append(removed, was), append(added, is)
+	removed, added, samePaths := changedPages(prev.site.Pages, p.site.Pages)
+	if len(removed)+len(added) > max(64, len(p.site.Pages)/8) {
+		return false // most of the site changed: making it again costs less
 	}
 	p.r = render.Update(prev.r, renderSite(p.site, s.set, true), removed, added)
-	p.pages = prev.pages // the same tree: the same pages at the same indexes
+	p.pages = prev.pages
+	if !samePaths {
+		p.pages = make(map[string]int, len(p.site.Pages))
+		for i, pg := range p.site.Pages {
+			p.pages[pg.URL+"index.html"] = i
+		}
+	}
 	return true
 }
 
-// pageByPath returns the page at path of pages, sorted by path.
-func pageByPath(pages []*page.Page, path string) (*page.Page, bool) {
-	i, found := slices.BinarySearchFunc(pages, path, func(p *page.Page, path string) int { return strings.Compare(p.Path, path) })
-	if !found {
-		return nil, false
+// changedPages compares two versions of a site's pages, sorted by path: it
+// returns the pages of before that after does not have, and those of
+// after that before does not have, a page parsed again being in both; and
+// whether both have the same paths and URLs in the same order. An
+// incremental parse keeps the pages that did not change, so this costs a
+// comparison of pointers per page.
+func changedPages(before, after []*page.Page) (removed, added []*page.Page, samePaths bool) {
+	samePaths = len(before) == len(after)
+	i, j := 0, 0
+	for i < len(before) || j < len(after) {
+		switch {
+		case j == len(after) || i < len(before) && before[i].Path < after[j].Path:
+			removed = append(removed, before[i])
+			i++
+			samePaths = false
+		case i == len(before) || after[j].Path < before[i].Path:
+			added = append(added, after[j])
+			j++
+			samePaths = false
+		default:
+			if before[i] != after[j] {
+				removed, added = append(removed, before[i]), append(added, after[j])
+				samePaths = samePaths && before[i].URL == after[j].URL
+			}
+			i++
+			j++
+		}
 	}
-	return pages[i], true
+	return removed, added, samePaths
 }
 
 // Site returns the parsed site the preview shows.

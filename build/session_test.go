@@ -176,7 +176,7 @@ func TestPreviewMatchesFreshSession(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%s: %v", st.name, err)
 		}
-		if inPlace := ch.Site.edited != nil; inPlace != st.inPlace {
+		if inPlace := ch.Site.inPlace; inPlace != st.inPlace {
 			t.Errorf("%s: made in place %v, want %v", st.name, inPlace, st.inPlace)
 		}
 		got, err := s.Preview(ctx, ch.Site, false, nil)
