@@ -8,6 +8,7 @@ import (
 	"runtime/metrics"
 	"strings"
 	"testing"
+	"time"
 )
 
 // block returns the HTML of a made-up block i of size bytes.
@@ -239,6 +240,45 @@ func TestCorruptBlocksAreIgnored(t *testing.T) {
 				t.Errorf("after Save, the block is %q, %v", got, ok)
 			}
 			s.Close()
+		})
+	}
+}
+
+// TestSaveRemovesKilledBuildsFiles: Save removes the temporary files that
+// builds killed an hour ago or more left beside the store's file, and not
+// one that a build may still be writing.
+func TestSaveRemovesKilledBuildsFiles(t *testing.T) {
+	dir := t.TempDir()
+	for _, kind := range []string{"blocks", "pages"} {
+		t.Run(kind, func(t *testing.T) {
+			s := OpenBlocks(dir, "", "site")
+			path := s.path
+			save := func() error { s.Put(blockKey(1), "html"); return s.Save() }
+			if kind == "pages" {
+				c := OpenPages(dir, "", "site")
+				path = c.path
+				save = func() error { c.Put(PageKey("", "a.md", "a/", nil), &Entry{}, nil); s.Close(); return c.Save() }
+			}
+			stale := filepath.Join(dir, "."+filepath.Base(path)+"-123.tmp")
+			fresh := filepath.Join(dir, "."+filepath.Base(path)+"-456.tmp")
+			for _, p := range []string{stale, fresh} {
+				if err := os.WriteFile(p, []byte("half a file"), 0o600); err != nil {
+					t.Fatal(err)
+				}
+			}
+			old := time.Now().Add(-2 * staleAfter)
+			if err := os.Chtimes(stale, old, old); err != nil {
+				t.Fatal(err)
+			}
+			if err := save(); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := os.Stat(stale); !os.IsNotExist(err) {
+				t.Error("a killed build's temporary file was left")
+			}
+			if _, err := os.Stat(fresh); err != nil {
+				t.Errorf("a temporary file that may be in use was removed: %v", err)
+			}
 		})
 	}
 }

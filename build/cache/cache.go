@@ -23,6 +23,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"time"
 )
 
 // Key identifies a cached value by everything it depends on.
@@ -133,9 +134,22 @@ func File(dir, kind, settings, site string) (string, error) {
 	return filepath.Join(dir, fmt.Sprintf("%s-%s-%s.bin", kind, hex.EncodeToString(k[:8]), site)), nil
 }
 
+// staleAfter is how old a temporary file beside a cache file must be
+// before a build that saves the cache file removes it: a build that was
+// killed while writing left it, and a build that still writes one beside
+// it has touched it since.
+const staleAfter = time.Hour
+
 // removeOthers removes the files of the same kind and site as path that
-// other versions wrote: nothing will read them again.
+// other versions wrote, and the temporary files of killed builds beside
+// it: nothing will read them again.
 func removeOthers(path string) {
+	tmps, _ := filepath.Glob(filepath.Join(filepath.Dir(path), "."+filepath.Base(path)+"-*.tmp"))
+	for _, p := range tmps {
+		if fi, err := os.Stat(p); err == nil && time.Since(fi.ModTime()) > staleAfter {
+			os.Remove(p)
+		}
+	}
 	dir, mine := filepath.Split(path)
 	kind, rest, ok := strings.Cut(mine, "-")
 	if !ok {
