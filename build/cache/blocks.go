@@ -1,13 +1,11 @@
 package cache
 
 import (
-	"bufio"
 	"cmp"
 	"encoding/binary"
 	"errors"
 	"hash/crc32"
 	"os"
-	"path/filepath"
 	"slices"
 	"sync"
 )
@@ -185,7 +183,7 @@ func (s *Blocks) Get(k Key) (string, bool) {
 	f := s.old
 	if at.next {
 		f = s.next.f
-		if s.next.flushed() < at.off+int64(at.n) && s.next.w.Flush() != nil {
+		if s.next.readable(at.off+int64(at.n)) != nil {
 			s.mu.Unlock()
 			return "", false
 		}
@@ -302,8 +300,7 @@ func (s *Blocks) close() {
 		s.old = nil
 	}
 	if s.next != nil {
-		s.next.f.Close()
-		os.Remove(s.next.f.Name())
+		s.next.remove()
 		s.next = nil
 	}
 	s.index = map[Key]blockAt{}
@@ -369,40 +366,24 @@ func (s *Blocks) copyOld() error {
 	return nil
 }
 
-// blockFile is the next file of a store while it is written: a temporary
-// file beside the store's, renamed over it by Save.
-type blockFile struct {
-	f   *os.File
-	w   *bufio.Writer
-	end int64 // bytes written, buffered ones included
-}
+// blockFile is the next file of a block store while it is written.
+type blockFile struct{ *nextFile }
 
 func newBlockFile(path string) (*blockFile, error) {
-	dir := filepath.Dir(path)
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return nil, err
-	}
-	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+"-*.tmp")
+	n, err := newNextFile(path, blocksMagic)
 	if err != nil {
 		return nil, err
 	}
-	b := &blockFile{f: f, w: bufio.NewWriterSize(f, 256<<10)}
-	b.w.WriteString(blocksMagic)
-	b.end = int64(len(blocksMagic))
-	return b, nil
+	return &blockFile{n}, nil
 }
-
-// flushed returns how many of the bytes written are in the file.
-func (b *blockFile) flushed() int64 { return b.end - int64(b.w.Buffered()) }
 
 // write appends html and returns where it is.
 func (b *blockFile) write(html []byte) (blockAt, error) {
-	at := blockAt{off: b.end, n: uint32(len(html)), sum: crc32.Checksum(html, castagnoli), next: true}
-	if _, err := b.w.Write(html); err != nil {
+	s, err := b.nextFile.write(html)
+	if err != nil {
 		return blockAt{}, err
 	}
-	b.end += int64(len(html))
-	return at, nil
+	return blockAt{off: s.off, n: s.n, sum: s.sum, next: true}, nil
 }
 
 // finish appends the index of the blocks index places in the file, and
@@ -429,10 +410,5 @@ func (b *blockFile) finish(index map[Key]blockAt) error {
 	binary.LittleEndian.PutUint64(foot[8:], uint64(count))
 	binary.LittleEndian.PutUint32(foot[16:], crc.Sum32())
 	copy(foot[20:], blocksMagic)
-	b.w.Write(foot[:])
-	err := b.w.Flush()
-	if cerr := b.f.Close(); err == nil {
-		err = cerr
-	}
-	return err
+	return b.nextFile.finish(foot[:])
 }

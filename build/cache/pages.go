@@ -1,7 +1,6 @@
 package cache
 
 import (
-	"bufio"
 	"bytes"
 	"cmp"
 	"encoding/binary"
@@ -10,7 +9,6 @@ import (
 	"hash/crc32"
 	"io"
 	"os"
-	"path/filepath"
 	"slices"
 	"sync"
 
@@ -355,7 +353,7 @@ func (c *Pages) Body(k Key) (page.Body, bool) {
 	var f *os.File
 	if at.next {
 		f = c.next.f
-		if c.next.flushed() < at.body.off+int64(at.body.n) && c.next.w.Flush() != nil {
+		if c.next.readable(at.body.off+int64(at.body.n)) != nil {
 			c.mu.Unlock()
 			return page.Body{}, false
 		}
@@ -458,8 +456,7 @@ func (c *Pages) close() {
 		c.old = nil
 	}
 	if c.next != nil {
-		c.next.f.Close()
-		os.Remove(c.next.f.Name())
+		c.next.remove()
 		c.next = nil
 	}
 	c.index = map[Key]pageAt{}
@@ -523,45 +520,18 @@ func (c *Pages) copyOld() error {
 	return nil
 }
 
-// pagesWriter is the next file of a page cache while it is written: a
-// temporary file beside the cache's, renamed over it by Save.
+// pagesWriter is the next file of a page cache while it is written.
 type pagesWriter struct {
-	f      *os.File
-	w      *bufio.Writer
-	end    int64  // bytes written, buffered ones included
+	*nextFile
 	primes []span // the type descriptions written
 }
 
 func newPagesWriter(path string) (*pagesWriter, error) {
-	dir := filepath.Dir(path)
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return nil, err
-	}
-	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+"-*.tmp")
+	n, err := newNextFile(path, pagesMagic)
 	if err != nil {
 		return nil, err
 	}
-	pw := &pagesWriter{f: f, w: bufio.NewWriterSize(f, 256<<10)}
-	pw.w.WriteString(pagesMagic)
-	pw.end = int64(len(pagesMagic))
-	return pw, nil
-}
-
-// flushed returns how many of the bytes written are in the file.
-func (pw *pagesWriter) flushed() int64 { return pw.end - int64(pw.w.Buffered()) }
-
-// write appends the parts, one after the other, and returns where they are.
-func (pw *pagesWriter) write(parts ...[]byte) (span, error) {
-	s := span{off: pw.end}
-	for _, p := range parts {
-		if _, err := pw.w.Write(p); err != nil {
-			return span{}, err
-		}
-		s.sum = crc32.Update(s.sum, castagnoli, p)
-		s.n += uint32(len(p))
-	}
-	pw.end += int64(s.n)
-	return s, nil
+	return &pagesWriter{nextFile: n}, nil
 }
 
 // prime returns the number of the type descriptions data in the file,
@@ -615,13 +585,7 @@ func (pw *pagesWriter) finish(index map[Key]pageAt) error {
 	foot = binary.LittleEndian.AppendUint64(foot, uint64(count))
 	foot = binary.LittleEndian.AppendUint32(foot, crc32.Checksum(meta, castagnoli))
 	foot = append(foot, pagesMagic...)
-	pw.w.Write(meta)
-	pw.w.Write(foot)
-	err := pw.w.Flush()
-	if cerr := pw.f.Close(); err == nil {
-		err = cerr
-	}
-	return err
+	return pw.nextFile.finish(meta, foot)
 }
 
 // encoder encodes entries as values only: its gob type descriptions were
