@@ -224,7 +224,7 @@ func TestActingOnARunbook(t *testing.T) {
 		}
 		// Search, index included, works offline.
 		tb.open("/")
-		tb.do(chromedp.SendKeys(chromedp.ID("search-input"), "ArcaWsfeUnavailable"))
+		tb.do(typeInto("search-input", "ArcaWsfeUnavailable"))
 		tb.wait(`document.getElementById("search-listbox").dataset.query === "ArcaWsfeUnavailable"`)
 		if got := tb.str(`(document.querySelector("#search-listbox [role=option]") || {getAttribute: () => ""}).getAttribute("href")`); got != "arca-api-down/index.html" {
 			t.Errorf("offline, search for an alert finds %q first", got)

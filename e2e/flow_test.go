@@ -304,7 +304,7 @@ func testForgivingSearch(t *testing.T, browserCtx context.Context, origin string
 	search := func(q string) (results []result, status string) {
 		t.Helper()
 		tb.eval(`(() => { const i = document.getElementById("search-input"); i.value = ""; i.dispatchEvent(new Event("input")); return true; })()`, nil)
-		tb.do(chromedp.SendKeys(chromedp.ID("search-input"), q))
+		tb.do(typeInto("search-input", q))
 		tb.wait(fmt.Sprintf(`document.getElementById("search-listbox").dataset.query === %q`, q))
 		tb.eval(`[...document.querySelectorAll("#search-listbox [role=option]")].map(a => ({
 			Href: a.getAttribute("href"), Badge: a.querySelector(".badge").textContent,
@@ -385,7 +385,7 @@ func testForgivingSearch(t *testing.T, browserCtx context.Context, origin string
 	keys := 0
 	tb.press("/", "Slash", 191)
 	keys++
-	tb.do(chromedp.SendKeys(chromedp.ID("search-input"), alert))
+	tb.do(typeInto("search-input", alert))
 	keys += len(alert)
 	tb.wait(fmt.Sprintf(`document.getElementById("search-listbox").dataset.query === %q`, alert))
 	tb.do(chromedp.KeyEvent("\r"))

@@ -424,3 +424,14 @@ func (tb *tab) axe(src string) []axeViolation {
 		nodes: v.nodes.slice(0, 6).map(n => n.target.join(" ") + " " + (n.failureSummary || "").split("\n").slice(1).join(" "))})))`, &vs)
 	return vs
 }
+
+// typeInto focuses the visible element with the id and types the text
+// into it, key by key, as a reader would. It stands in for
+// chromedp.SendKeys, which reads the node's attributes while the tab's
+// event loop may be changing them (a data race in chromedp v0.23.0).
+func typeInto(id, text string) chromedp.Action[chromedp.Void] {
+	return chromedp.Steps(
+		chromedp.Focus(chromedp.ID(id), chromedp.NodeVisible),
+		chromedp.KeyEvent(text),
+	)
+}

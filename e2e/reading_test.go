@@ -34,7 +34,7 @@ func TestFixtureSite(t *testing.T) {
 		if v := tb.str(`document.activeElement.value`); v != "" {
 			t.Fatalf(`after pressing "/", the search box holds %q`, v)
 		}
-		tb.do(chromedp.SendKeys(chromedp.ID("search-input"), "ArcaDbPoolExhausted"))
+		tb.do(typeInto("search-input", "ArcaDbPoolExhausted"))
 		tb.wait(`document.getElementById("search-listbox").dataset.query === "ArcaDbPoolExhausted"`)
 		var hrefs []string
 		tb.eval(`[...document.querySelectorAll("#search-listbox [role=option]")].map(a => a.getAttribute("href"))`, &hrefs)
@@ -70,7 +70,7 @@ func TestFixtureSite(t *testing.T) {
 		tb.wait(`location.pathname === "/db/pool/" && document.querySelector(".to-top-float") !== null`)
 
 		// Escape clears the box.
-		tb.do(chromedp.SendKeys(chromedp.ID("search-input"), "latency"))
+		tb.do(typeInto("search-input", "latency"))
 		tb.wait(`document.getElementById("search-listbox").dataset.query === "latency"`)
 		tb.do(chromedp.KeyEvent(kb.Escape))
 		if v := tb.str(`document.getElementById("search-input").value`); v != "" {
@@ -81,7 +81,7 @@ func TestFixtureSite(t *testing.T) {
 		}
 
 		// Enter right after pasting goes to the first result.
-		tb.do(chromedp.SendKeys(chromedp.ID("search-input"), "ApiLatencyHigh\n"))
+		tb.do(typeInto("search-input", "ApiLatencyHigh\n"))
 		tb.wait(`location.pathname === "/latency/"`)
 	})
 
@@ -93,14 +93,14 @@ func TestFixtureSite(t *testing.T) {
 		}
 		// A pasted alert name and Enter, before the search code has
 		// loaded, still go to its runbook.
-		tb.do(chromedp.SendKeys(chromedp.ID("search-input"), "ApiLatencyHigh\n"))
+		tb.do(typeInto("search-input", "ApiLatencyHigh\n"))
 		tb.wait(`location.pathname === "/latency/"`)
 	})
 
 	t.Run("search results link to the matching section", func(t *testing.T) {
 		tb := openTab(t, browserCtx, origin)
 		tb.open("/latency/")
-		tb.do(chromedp.SendKeys(chromedp.ID("search-input"), "compare limits"))
+		tb.do(typeInto("search-input", "compare limits"))
 		tb.wait(`document.getElementById("search-listbox").dataset.query === "compare limits"`)
 		href := tb.str(`document.querySelector("#search-listbox [role=option]").getAttribute("href")`)
 		if href != "../db/pool/index.html#step-2-compare-with-the-limits" {
@@ -144,7 +144,7 @@ func TestFixtureSite(t *testing.T) {
 		// longer names stay.
 		// The parameters are one line until opened.
 		tb.do(chromedp.Click(chromedp.CSS(".vars-summary")))
-		tb.do(chromedp.SendKeys(chromedp.ID("var-POD"), "pgbouncer-7"))
+		tb.do(typeInto("var-POD", "pgbouncer-7"))
 		got = tb.copyBlock(`.code[data-lang="bash"]`)
 		want = "kubectl -n \"arca-prod\" exec \"pgbouncer-7\" -- env | grep -E \"^(POOL|DB)_\"\necho \"$UNDECLARED stays as it is; $NAMESPACE_SUFFIX too\""
 		if got != want {
@@ -184,7 +184,7 @@ func TestFixtureSite(t *testing.T) {
 			t.Errorf("the NAMESPACE field holds %q", v)
 		}
 		tb.do(chromedp.Click(chromedp.CSS(".vars-summary")))
-		tb.do(chromedp.SendKeys(chromedp.ID("var-POD"), "pgbouncer-2"))
+		tb.do(typeInto("var-POD", "pgbouncer-2"))
 		if got := tb.str(`document.querySelector('.vars-value[data-var="POD"]').textContent`); got != "$POD=pgbouncer-2" {
 			t.Errorf("the folded parameters line shows %q for POD, want its value", got)
 		}
@@ -328,7 +328,7 @@ func TestFixtureSite(t *testing.T) {
 		tb.phone()
 		tb.open("/db/pool/")
 		tb.do(chromedp.Click(chromedp.CSS(".nav-summary")))
-		tb.do(chromedp.SendKeys(chromedp.ID("search-input"), "pool"))
+		tb.do(typeInto("search-input", "pool"))
 		tb.wait(`document.getElementById("search-listbox").dataset.query === "pool"`)
 		checkAxe(t, tb, axe, "/db/pool/ (phone)")
 	})
@@ -354,7 +354,7 @@ func TestFixtureSite(t *testing.T) {
 		}
 		// Search shows the hostile title and excerpt as text.
 		tb.open("/hostile/")
-		tb.do(chromedp.SendKeys(chromedp.ID("search-input"), "hostile"))
+		tb.do(typeInto("search-input", "hostile"))
 		tb.wait(`document.getElementById("search-listbox").dataset.query === "hostile"`)
 		if got := tb.str(`document.querySelector("#search-listbox .result-title").textContent`); !strings.Contains(got, "<img id=injected-title") {
 			t.Errorf("search result title %q", got)
@@ -465,7 +465,7 @@ func TestRepositoryRunbooks(t *testing.T) {
 		tb := openTab(t, browserCtx, origin)
 		tb.colorScheme("light")
 		tb.open("/high-api-latency/")
-		tb.do(chromedp.SendKeys(chromedp.ID("search-input"), "PostgresConnectionsNearLimit"))
+		tb.do(typeInto("search-input", "PostgresConnectionsNearLimit"))
 		tb.wait(`document.getElementById("search-listbox").dataset.query === "PostgresConnectionsNearLimit"`)
 		tb.do(chromedp.KeyEvent(kb.ArrowDown))
 		png, err := chromedp.Run(tb.ctx, chromedp.CaptureScreenshot())

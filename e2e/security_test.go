@@ -12,7 +12,6 @@ import (
 	"testing"
 
 	"github.com/arcaapi/runbooks/internal/fixture"
-	"github.com/chromedp/chromedp"
 )
 
 // TestHostileInput reads sites built from hostile input in one browser:
@@ -65,7 +64,7 @@ func searchResultsStayOnTheSite(t *testing.T, browserCtx context.Context) {
 	tb.open("/")
 	// The alert name matches the pool runbook, its follow-up page and the
 	// latency runbook; only the pool runbook's URL is left intact.
-	tb.do(chromedp.SendKeys(chromedp.ID("search-input"), "ArcaDbPoolExhausted"))
+	tb.do(typeInto("search-input", "ArcaDbPoolExhausted"))
 	tb.wait(`document.getElementById("search-listbox").dataset.query === "ArcaDbPoolExhausted"`)
 	var hrefs []string
 	tb.eval(`[...document.querySelectorAll("#search-listbox [role=option]")].map(a => a.getAttribute("href"))`, &hrefs)
