@@ -115,6 +115,7 @@ func Build(ctx context.Context, cfg Config) (Result, error) {
 	if res, ok := last.result(cfg.Out); ok {
 		return res, nil
 	}
+	set.sumSources = last.deferred()
 	// The output folder is prepared while the pages are parsed.
 	dir, err := output.Create(cfg.Out, cfg.Src)
 	if err != nil {
@@ -170,7 +171,7 @@ func (set settings) build(ctx context.Context, dir *output.Dir, last *upToDate) 
 	// The stamp is taken before another build can change the folder.
 	settled := func() {
 		if keep {
-			last.record(set.Out, res)
+			last.record(set.Out, res, site.parser.sums)
 		}
 	}
 	if err := dir.Commit(settled); err != nil {
@@ -247,6 +248,10 @@ type settings struct {
 	// a preview renders the version it parsed even after the file changed
 	// or went: a failed rebuild keeps showing the last good pages.
 	keepSources bool
+	// sumSources keeps the SHA-256 of each page's source as parse reads
+	// it, for the output stamp of a build whose inputs were not hashed
+	// before it began (see upToDate).
+	sumSources bool
 }
 
 // prepare configures cfg and makes the settings every stage reads.

@@ -2,6 +2,7 @@ package build
 
 import (
 	"context"
+	"crypto/sha256"
 	"errors"
 	"io/fs"
 	"path/filepath"
@@ -139,6 +140,10 @@ type parser struct {
 	mu        sync.Mutex
 	sources   map[string][]byte
 	inherited map[string][]byte // read-only
+
+	// sums are the SHA-256 of the sources this parser read, by path,
+	// when the settings ask for them; nil when they do not.
+	sums map[string][sha256.Size]byte
 }
 
 // newParser returns the parser of the pages of tree.
@@ -152,6 +157,9 @@ func newParser(set settings, tree load.Tree) *parser {
 	p.tree = newTreeIndex(tree, p.dirs)
 	if set.keepSources {
 		p.sources = make(map[string][]byte, len(tree.Pages))
+	}
+	if set.sumSources {
+		p.sums = make(map[string][sha256.Size]byte, len(tree.Pages))
 	}
 	return p
 }
@@ -189,13 +197,23 @@ func (p *parser) page(ctx context.Context, e load.Entry) (*page.Page, []diag.Pro
 	return pg, probs
 }
 
-// keep keeps the source of the page at path, when the settings say so.
+// keep keeps the source of the page at path, or its hash, when the
+// settings say so.
 func (p *parser) keep(path string, data []byte) {
-	if p.sources == nil {
+	if p.sources == nil && p.sums == nil {
 		return
 	}
+	var sum [sha256.Size]byte
+	if p.sums != nil {
+		sum = sha256.Sum256(data)
+	}
 	p.mu.Lock()
-	p.sources[path] = data
+	if p.sources != nil {
+		p.sources[path] = data
+	}
+	if p.sums != nil {
+		p.sums[path] = sum
+	}
 	p.mu.Unlock()
 }
 

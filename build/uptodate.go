@@ -18,14 +18,26 @@ import (
 // upToDate tells whether the output folder already holds the build of
 // this build's inputs, from the stamp the last build into it left in the
 // cache folder.
+//
+// Reading every source to hash it costs a build of a large tree about as
+// much as a build that finds its output up to date takes in all, so it is
+// done first only when the output could be up to date: when the stamp's
+// record of the output folder itself still holds. Otherwise (no stamp, no
+// output, or an output changed since) the build goes ahead at once, and
+// the inputs are hashed when it is stamped, from the hashes of the pages
+// as parse read them, which are then exactly what the output was built
+// from.
 type upToDate struct {
+	set    settings
+	id     string   // the binary's build id
 	file   string   // the stamp file
-	inputs [32]byte // the hash of this build's inputs
+	hashed bool     // inputs holds the hash of this build's inputs
+	inputs [32]byte // when hashed
 }
 
-// newUpToDate hashes the inputs of building cfg: the binary, the options
-// that change the output, the build date, the theme folder and every file
-// of the source tree. It returns nil without a cache folder or a build id.
+// newUpToDate returns the up-to-date check of building set, with the
+// inputs hashed when the output may be up to date. It returns nil without
+// a cache folder or a build id.
 func newUpToDate(set settings) *upToDate {
 	cfg := set.Config
 	dir, ok := cache.Dir(cfg.CacheDir, cfg.NoCache)
@@ -36,25 +48,54 @@ func newUpToDate(set settings) *upToDate {
 	if err != nil {
 		return nil
 	}
+	u := &upToDate{set: set, id: id, file: filepath.Join(dir, "output-"+cache.SiteName(cfg.Out)+".bin")}
+	if u.mayHold(cfg.Out) {
+		u.inputs, u.hashed = u.hash(nil)
+	}
+	return u
+}
+
+// mayHold reports whether the stamp's record of the output folder itself
+// still holds, a few system calls that rule out a cold build: the folder
+// is gone or something in it was added, removed or renamed.
+func (u *upToDate) mayHold(out string) bool {
+	s, err := stamp.Load(u.file)
+	if err != nil {
+		return false
+	}
+	abs, err := filepath.Abs(out)
+	return err == nil && s.RootHolds(abs)
+}
+
+// deferred reports whether the inputs are to be hashed when the output is
+// stamped, from the pages' hashes as parse reads them.
+func (u *upToDate) deferred() bool { return u != nil && !u.hashed }
+
+// hash hashes the inputs of the build: the binary, the options that
+// change the output, the build date, the theme folder and every file of
+// the source tree, taking the hashes of the files in read rather than
+// reading them again. It reports false if a file could not be read.
+func (u *upToDate) hash(read map[string][sha256.Size]byte) ([32]byte, bool) {
+	cfg := u.set.Config
 	h := sha256.New()
 	field := func(s string) { writeField(h, []byte(s)) }
 	field("runbooks build inputs 2")
-	field(id)
+	field(u.id)
 	field(cfg.BaseURL)
 	field(cfg.EditURL)
 	field(cfg.cacheKey())
 	field(cfg.Now.Format(page.DateLayout)) // what the output shows of it
-	if err := hashTree(h, set.src); err != nil {
-		return nil
+	var sum [32]byte
+	if err := hashTree(h, u.set.src, read); err != nil {
+		return sum, false
 	}
 	if cfg.Theme != "" {
-		if err := hashTree(h, os.DirFS(cfg.Theme)); err != nil {
-			return nil
+		if err := hashTree(h, os.DirFS(cfg.Theme), nil); err != nil {
+			return sum, false
 		}
 	}
-	u := &upToDate{file: filepath.Join(dir, "output-"+cache.SiteName(cfg.Out)+".bin")}
-	h.Sum(u.inputs[:0])
-	return u
+	h.Sum(sum[:0])
+	return sum, true
 }
 
 // writeField adds b to h, length first, so that no two sequences of
@@ -68,9 +109,10 @@ func writeField(h hash.Hash, b []byte) {
 
 // hashTree adds to h every name in fsys that a build reads, with its type
 // and the SHA-256 of its content; symlinks are hashed as what they lead
-// to. The files are read and hashed in parallel: a build that finds its
-// output up to date does little else.
-func hashTree(h hash.Hash, fsys fs.FS) error {
+// to. A file whose hash is in read is not read again. The others are read
+// and hashed in parallel: a build that finds its output up to date does
+// little else.
+func hashTree(h hash.Hash, fsys fs.FS, read map[string][sha256.Size]byte) error {
 	type item struct {
 		fields []string // the name, its type, and what is known without reading it
 		read   bool     // a regular file, whose content's hash follows the fields
@@ -112,6 +154,10 @@ func hashTree(h hash.Hash, fsys fs.FS) error {
 	}
 	_ = parallel(context.Background(), len(items), func(i int) {
 		if it := &items[i]; it.read {
+			if sum, ok := read[it.fields[0]]; ok {
+				it.sum = sum
+				return
+			}
 			var data []byte
 			data, it.err = fs.ReadFile(fsys, it.fields[0])
 			it.sum = sha256.Sum256(data)
@@ -134,7 +180,7 @@ func hashTree(h hash.Hash, fsys fs.FS) error {
 // result returns the report of the build that left out as it is, and
 // whether there was one for these inputs.
 func (u *upToDate) result(out string) (Result, bool) {
-	if u == nil {
+	if u == nil || !u.hashed {
 		return Result{}, false
 	}
 	s, err := stamp.Load(u.file)
@@ -148,10 +194,17 @@ func (u *upToDate) result(out string) (Result, bool) {
 	return Result{Problems: s.Problems, Pages: s.Pages, Files: s.Files, Unchanged: true, UpToDate: true}, true
 }
 
-// record stamps out as the output of these inputs, with the build's report.
-func (u *upToDate) record(out string, res Result) {
+// record stamps out as the output of these inputs, with the build's
+// report. read holds the hashes of the pages' sources as parse read them,
+// for inputs not hashed before the build.
+func (u *upToDate) record(out string, res Result, read map[string][sha256.Size]byte) {
 	if u == nil {
 		return
+	}
+	if !u.hashed {
+		if u.inputs, u.hashed = u.hash(read); !u.hashed {
+			return
+		}
 	}
 	abs, err := filepath.Abs(out)
 	if err != nil {

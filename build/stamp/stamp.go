@@ -24,9 +24,9 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
-	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/arcaapi/runbooks/build/diag"
@@ -90,27 +90,48 @@ func Now(dir string) time.Time {
 // index, take since before the walk: anything changed during it is then
 // hashed too.
 func Take(dir string, inputs [32]byte, since time.Time) (*Stamp, error) {
-	s := &Stamp{Inputs: inputs}
+	var paths []string
 	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
 		}
-		e, err := entryOf(dir, p)
-		if err != nil {
-			return err
-		}
-		if e.Ctime >= since.UnixNano() {
-			if e.Sum, err = sum(p, e.Mode); err != nil {
-				return err
-			}
-		}
-		s.Entries = append(s.Entries, e)
+		paths = append(paths, p)
 		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
+	// Each entry costs a system call or more; a large site has tens of
+	// thousands, read in parallel and kept in the walk's order.
+	s := &Stamp{Inputs: inputs, Entries: make([]Entry, len(paths))}
+	errs := make([]error, len(paths))
+	eachChunk(len(paths), func(i int) {
+		e, err := entryOf(dir, paths[i])
+		if err == nil && e.Ctime >= since.UnixNano() {
+			e.Sum, err = sum(paths[i], e.Mode)
+		}
+		s.Entries[i], errs[i] = e, err
+	})
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
 	return s, nil
+}
+
+// eachChunk calls f for every index below n, in as many goroutines as
+// there are processors, each taking a run of indexes.
+func eachChunk(n int, f func(i int)) {
+	workers := runtime.GOMAXPROCS(0)
+	size := max(1, (n+workers-1)/workers)
+	var wg sync.WaitGroup
+	for lo := 0; lo < n; lo += size {
+		wg.Go(func() {
+			for i := lo; i < min(lo+size, n); i++ {
+				f(i)
+			}
+		})
+	}
+	wg.Wait()
 }
 
 // entryOf returns the state of the file or folder at p within dir.
@@ -155,6 +176,13 @@ func sum(p string, mode fs.FileMode) ([]byte, error) {
 	return h[:], err
 }
 
+// RootHolds reports whether the folder dir itself, not what it holds, is
+// as it was when s was taken: a quick test that rules out a folder that
+// is gone, replaced, or had a file added, removed or renamed at its top.
+func (s *Stamp) RootHolds(dir string) bool {
+	return s != nil && len(s.Entries) > 0 && s.Entries[0].Name == "" && s.Entries[0].holds(filepath.Clean(dir))
+}
+
 // Holds reports whether dir is still exactly as it was when s was taken,
 // and s was taken for a build of inputs.
 func (s *Stamp) Holds(dir string, inputs [32]byte) bool {
@@ -162,22 +190,13 @@ func (s *Stamp) Holds(dir string, inputs [32]byte) bool {
 		return false
 	}
 	dir = filepath.Clean(dir)
-	workers := runtime.GOMAXPROCS(0)
-	n := (len(s.Entries) + workers - 1) / workers
-	bad := make([]bool, workers)
-	var wg sync.WaitGroup
-	for w, part := range slices.Collect(slices.Chunk(s.Entries, n)) {
-		wg.Go(func() {
-			for _, want := range part {
-				if !want.holds(dir) {
-					bad[w] = true
-					return
-				}
-			}
-		})
-	}
-	wg.Wait()
-	return !slices.Contains(bad, true)
+	var bad atomic.Bool
+	eachChunk(len(s.Entries), func(i int) {
+		if !bad.Load() && !s.Entries[i].holds(dir) {
+			bad.Store(true)
+		}
+	})
+	return !bad.Load()
 }
 
 // holds reports whether the entry is as recorded.

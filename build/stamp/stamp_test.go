@@ -22,39 +22,46 @@ var site = map[string]string{
 	"style.css":           "body{}",
 }
 
+// TestAStampHoldsUntilTheFolderChanges also checks RootHolds, the quick
+// test a build makes before it hashes its inputs: it must never fail where
+// Holds would hold, and must fail where the folder itself is gone or has
+// other names at its top. Where the top keeps its names, a change in the
+// same tick of the clock may leave it as it was, so either answer is right
+// ("").
 func TestAStampHoldsUntilTheFolderChanges(t *testing.T) {
 	for _, c := range []struct {
 		name   string
 		change func(t *testing.T, dir string) // nil: nothing changes
 		inputs [32]byte
 		holds  bool
+		root   string // what RootHolds says: "holds", "fails" or either
 	}{
-		{"nothing changed", nil, inputs, true},
-		{"other inputs", nil, [32]byte{9}, false},
+		{"nothing changed", nil, inputs, true, "holds"},
+		{"other inputs", nil, [32]byte{9}, false, "holds"},
 		{"a file edited, same size, its time set back", func(t *testing.T, dir string) {
 			p := filepath.Join(dir, "api/down/index.html")
 			fi, _ := os.Stat(p)
 			write(t, p, "<h1>API DOWN</h1>")
 			os.Chtimes(p, fi.ModTime(), fi.ModTime())
-		}, inputs, false},
+		}, inputs, false, "holds"},
 		{"a file replaced by a copy of itself", func(t *testing.T, dir string) {
 			p := filepath.Join(dir, "style.css")
 			os.Remove(p)
 			write(t, p, "body{}")
-		}, inputs, false},
-		{"a file added", func(t *testing.T, dir string) { write(t, filepath.Join(dir, "api/notes.txt"), "mine") }, inputs, false},
-		{"an empty folder added", func(t *testing.T, dir string) { os.Mkdir(filepath.Join(dir, "empty"), 0o755) }, inputs, false},
-		{"a file removed", func(t *testing.T, dir string) { os.Remove(filepath.Join(dir, "api/slow/index.html")) }, inputs, false},
+		}, inputs, false, ""},
+		{"a file added", func(t *testing.T, dir string) { write(t, filepath.Join(dir, "api/notes.txt"), "mine") }, inputs, false, "holds"},
+		{"an empty folder added", func(t *testing.T, dir string) { os.Mkdir(filepath.Join(dir, "empty"), 0o755) }, inputs, false, "fails"},
+		{"a file removed", func(t *testing.T, dir string) { os.Remove(filepath.Join(dir, "api/slow/index.html")) }, inputs, false, "holds"},
 		{"a folder renamed", func(t *testing.T, dir string) {
 			os.Rename(filepath.Join(dir, "api/slow"), filepath.Join(dir, "api/slower"))
-		}, inputs, false},
-		{"a mode changed", func(t *testing.T, dir string) { os.Chmod(filepath.Join(dir, "index.html"), 0o600) }, inputs, false},
-		{"a symlink added", func(t *testing.T, dir string) { os.Symlink("/etc/passwd", filepath.Join(dir, "passwd")) }, inputs, false},
+		}, inputs, false, "holds"},
+		{"a mode changed", func(t *testing.T, dir string) { os.Chmod(filepath.Join(dir, "index.html"), 0o600) }, inputs, false, "holds"},
+		{"a symlink added", func(t *testing.T, dir string) { os.Symlink("/etc/passwd", filepath.Join(dir, "passwd")) }, inputs, false, "fails"},
 		{"the folder replaced by a copy", func(t *testing.T, dir string) {
 			os.Rename(dir, dir+".old")
 			fixture.Write(t, dir, site)
-		}, inputs, false},
-		{"the folder removed", func(t *testing.T, dir string) { os.RemoveAll(dir) }, inputs, false},
+		}, inputs, false, "fails"},
+		{"the folder removed", func(t *testing.T, dir string) { os.RemoveAll(dir) }, inputs, false, "fails"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			dir := fixture.Tree(t, site)
@@ -67,6 +74,9 @@ func TestAStampHoldsUntilTheFolderChanges(t *testing.T) {
 			}
 			if got := s.Holds(dir, c.inputs); got != c.holds {
 				t.Errorf("Holds = %v, want %v", got, c.holds)
+			}
+			if got := s.RootHolds(dir); c.root != "" && got != (c.root == "holds") {
+				t.Errorf("RootHolds = %v, want %s", got, c.root)
 			}
 		})
 	}
