@@ -11,8 +11,11 @@ import (
 
 // Navigation bounds: a group with at most NavFull entries is listed whole on
 // every page; a bigger one shows NavWindow entries around the current page
-// and links to its group page. Each page's navigation is therefore bounded,
-// and the site's total output grows linearly with the number of pages.
+// on the pages in it, and only its title and size on the others, with a
+// link to its group page: the first dozen titles of a group of thousands
+// help no reader, and were most of every page's bytes. Each page's
+// navigation is therefore bounded, and the site's total output grows
+// linearly with the number of pages.
 const (
 	NavFull   = 40
 	NavWindow = 12
@@ -133,7 +136,7 @@ func (r *Renderer) buildNavGroup(g page.Group, from string, cur *page.Page) (Nav
 	}
 	lo, hi := 0, len(pages)
 	if len(pages) > NavFull {
-		lo, hi = 0, NavWindow
+		lo, hi = 0, 0
 		if ng.Current {
 			i := r.posOf(cur)
 			lo = max(0, min(i-NavWindow/2, len(pages)-NavWindow))

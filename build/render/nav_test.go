@@ -211,3 +211,63 @@ func diff(got, want string) string {
 	excerpt := func(s string) string { return s[max(0, i-60):min(len(s), i+60)] }
 	return "at byte " + strconv.Itoa(i) + ": got …" + strconv.Quote(excerpt(got)) + "…, want …" + strconv.Quote(excerpt(want)) + "…"
 }
+
+// TestNavShowsTheOtherLargeGroupsByTitle renders a page of a small site and
+// of a large one: a small group is listed whole on every page; a large one
+// lists a window around the page on the pages in it, and on the others
+// only its title, its size and a link to its group page.
+func TestNavShowsTheOtherLargeGroupsByTitle(t *testing.T) {
+	th := testTheme(t, theme.Default())
+	for _, c := range []struct {
+		name       string
+		n          int
+		ownLinks   int // links to pages in the page's own group (SEV1)
+		otherLinks int // links to pages in the SEV2 group
+		otherMore  string
+	}{
+		{"small site: every group whole", 30, 6, 6, ""},
+		{"large site: a window of its own group, the others by title", 300, NavWindow, 0, "60 pages…"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			pages := testPages(c.n)
+			cur := pages[1] // page-0000, SEV1
+			var buf bytes.Buffer
+			if err := New(th, testSite(t, pages, "")).Page(&buf, cur, testBody); err != nil {
+				t.Fatal(err)
+			}
+			groups := navGroups(t, buf.String())
+			own, other := groups["sev1"], groups["sev2"]
+			if got := strings.Count(own, `<li><a href=`); got != c.ownLinks {
+				t.Errorf("SEV1 lists %d pages, want %d", got, c.ownLinks)
+			}
+			if !strings.Contains(own, `aria-current="page"`) {
+				t.Errorf("SEV1 does not list the current page:\n%s", own)
+			}
+			if got := strings.Count(other, `<li><a href=`); got != c.otherLinks {
+				t.Errorf("SEV2 lists %d pages, want %d", got, c.otherLinks)
+			}
+			if !strings.Contains(other, `groups/sev2/index.html"`) {
+				t.Errorf("SEV2 does not link to its group page:\n%s", other)
+			}
+			if c.otherMore != "" && !strings.Contains(other, `groups/sev2/index.html">`+c.otherMore+`</a></li>`) {
+				t.Errorf("SEV2 does not say %q:\n%s", c.otherMore, other)
+			}
+		})
+	}
+}
+
+// navGroups returns the HTML of each group of a page's navigation, by the
+// group's slug.
+func navGroups(t *testing.T, page string) map[string]string {
+	t.Helper()
+	start, end := strings.Index(page, `<ul class="nav-groups">`), strings.Index(page, `</nav>`)
+	if start < 0 || end < start {
+		t.Fatalf("no navigation in the page")
+	}
+	groups := map[string]string{}
+	for _, g := range strings.Split(page[start:end], `<li class="nav-group nav-`)[1:] {
+		slug, _, _ := strings.Cut(g, `"`)
+		groups[strings.TrimSuffix(slug, " is-current")] = g
+	}
+	return groups
+}
