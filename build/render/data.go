@@ -90,7 +90,18 @@ type Row struct {
 	Alerts      []string
 }
 
+// data returns the data of the page at site path from, with the site's
+// part shared by every page with the same root href: templates cannot
+// change it.
 func (r *Renderer) data(from string) Data {
+	sd, _ := r.navCache.site.get(r.site.Base.Href(from, ""), func() (SiteData, error) {
+		return r.siteData(from), nil
+	})
+	return Data{Site: sd}
+}
+
+// siteData returns the site's data as seen from the page at site path from.
+func (r *Renderer) siteData(from string) SiteData {
 	b := r.site.Base
 	root := b.Href(from, "")
 	asset := make(map[string]string, len(r.assets))
@@ -101,7 +112,7 @@ func (r *Renderer) data(from string) Data {
 	if r.site.Offline {
 		worker = b.Href(from, "sw.js")
 	}
-	return Data{Site: SiteData{
+	return SiteData{
 		Worker:     worker,
 		TickExpiry: int64(r.site.TickExpiry / time.Second),
 		Title:      r.site.Title,
@@ -112,7 +123,7 @@ func (r *Renderer) data(from string) Data {
 		Live:       r.site.Live,
 		BuildDate:  r.site.BuildDate.Format(page.DateLayout),
 		Nav:        r.navHref(from),
-	}}
+	}
 }
 
 func (r *Renderer) info(p *page.Page) PageInfo {

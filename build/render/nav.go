@@ -70,10 +70,14 @@ const (
 // writes every href from a page as a function of the target and the href
 // of the site root from there ("../../index.html", or the base path), so
 // one copy serves every page with the same root href.
+// The site's data for a page (SiteData: its links to the assets, the home
+// and search pages) is the same for every page with the same root href,
+// and kept here too.
 type navCache struct {
 	groups  memo[navKey, NavGroup]
 	items   memo[itemKey, NavItem]
 	folders memo[folderKey, NavFolder]
+	site    memo[string, SiteData] // by root href
 }
 
 type navKey struct {
