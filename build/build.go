@@ -149,6 +149,8 @@ func (set settings) build(ctx context.Context, dir *output.Dir, last *upToDate) 
 	if err != nil {
 		return Result{}, err
 	}
+	last.hashRead(site.parser.sums) // while the site is checked and rendered
+	defer last.wait()
 	site.Problems, site.Lowered = set.check(site)
 	res := Result{Problems: site.Problems, Pages: len(site.Pages), Cached: site.cached, Lowered: site.Lowered, LeftOut: site.LeftOut()}
 	if res.Errors() > 0 {
@@ -171,7 +173,7 @@ func (set settings) build(ctx context.Context, dir *output.Dir, last *upToDate) 
 	// The stamp is taken before another build can change the folder.
 	settled := func() {
 		if keep {
-			last.record(set.Out, res, site.parser.sums)
+			last.record(set.Out, res)
 		}
 	}
 	if err := dir.Commit(settled); err != nil {

@@ -33,6 +33,8 @@ type upToDate struct {
 	file   string   // the stamp file
 	hashed bool     // inputs holds the hash of this build's inputs
 	inputs [32]byte // when hashed
+
+	pending chan struct{} // closed when a hash started by hashRead is done
 }
 
 // newUpToDate returns the up-to-date check of building set, with the
@@ -70,6 +72,27 @@ func (u *upToDate) mayHold(out string) bool {
 // deferred reports whether the inputs are to be hashed when the output is
 // stamped, from the pages' hashes as parse reads them.
 func (u *upToDate) deferred() bool { return u != nil && !u.hashed }
+
+// hashRead starts hashing the inputs, if they are deferred, from read,
+// the hashes of the pages' sources as parse read them, while the build
+// renders; record waits for it, and so does wait.
+func (u *upToDate) hashRead(read map[string][sha256.Size]byte) {
+	if !u.deferred() || u.pending != nil {
+		return
+	}
+	u.pending = make(chan struct{})
+	go func() {
+		defer close(u.pending)
+		u.inputs, u.hashed = u.hash(read)
+	}()
+}
+
+// wait waits for the hash hashRead started, if any.
+func (u *upToDate) wait() {
+	if u != nil && u.pending != nil {
+		<-u.pending
+	}
+}
 
 // hash hashes the inputs of the build: the binary, the options that
 // change the output, the build date, the theme folder and every file of
@@ -195,16 +218,14 @@ func (u *upToDate) result(out string) (Result, bool) {
 }
 
 // record stamps out as the output of these inputs, with the build's
-// report. read holds the hashes of the pages' sources as parse read them,
-// for inputs not hashed before the build.
-func (u *upToDate) record(out string, res Result, read map[string][sha256.Size]byte) {
+// report. Inputs not hashed before the build must have been given to
+// hashRead.
+func (u *upToDate) record(out string, res Result) {
 	if u == nil {
 		return
 	}
-	if !u.hashed {
-		if u.inputs, u.hashed = u.hash(read); !u.hashed {
-			return
-		}
+	if u.wait(); !u.hashed {
+		return
 	}
 	abs, err := filepath.Abs(out)
 	if err != nil {
