@@ -301,7 +301,6 @@ func (h *Highlighter) format(ctx context.Context, lexer chroma.Lexer, code []byt
 		return html.EscapeString(src), false
 	}
 	var b strings.Builder
-	b.Grow(htmlSize(len(src))) // the formatter writes in small pieces
 	if err := h.formatter.Format(&b, h.style, it); err != nil || late {
 		if late && ctx.Err() == nil {
 			h.mu.Lock()
@@ -313,12 +312,6 @@ func (h *Highlighter) format(ctx context.Context, lexer chroma.Lexer, code []byt
 	}
 	return b.String(), true
 }
-
-// htmlSize is a little more than the usual size of the highlighted HTML
-// of n bytes of code: the spans and class names of its tokens take about
-// one and a half times the code's own bytes (2.5 times in all, measured
-// on generated runbooks of shell, SQL, YAML and PromQL).
-func htmlSize(n int) int { return 3*n + 256 }
 
 // deadlineLexer ends a lexer's tokens once it has taken its time limit,
 // or when done is closed, and records that it did. It wraps the lexer
