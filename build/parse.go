@@ -255,15 +255,16 @@ func (p *parser) parse(ctx context.Context, e load.Entry, data []byte) (*page.Pa
 		pg.Meta.Title = titleFromPath(e.Path)
 	}
 	probs := append(append(slices.Clip(m.Problems), out.Problems...), shortcodes...)
-	return pg, append(probs, checkCommands(pg)...), dirs
+	return pg, append(probs, checkCommands(pg, out.Shell)...), dirs
 }
 
 // checkCommands checks the commands of the page's code blocks, which need
-// nothing but the page, and then lets go of the code: the site keeps each
+// nothing but the page and the shell parsing read of them (parsed, which
+// may be nil), and then lets go of the code: the site keeps each
 // block's place and kind for the other checks, not its text, which would
 // otherwise be most of what a large site holds in memory.
-func checkCommands(pg *page.Page) []diag.Problem {
-	probs := commands.Check(pg)
+func checkCommands(pg *page.Page, parsed *commands.Parsed) []diag.Problem {
+	probs := commands.Check(pg, parsed)
 	for i := range pg.Code {
 		pg.Code[i].Code, pg.Code[i].Cols = "", nil
 	}

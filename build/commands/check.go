@@ -22,9 +22,10 @@ const (
 	RuleManifestMissing = "manifest-missing-kind"
 )
 
-// Check checks the code blocks of one page.
-func Check(p *page.Page) []diag.Problem {
-	c := &checker{path: p.Path, defined: map[string]setBy{}}
+// Check checks the code blocks of one page. parsed, which may be nil,
+// holds the shell already parsed of them (see Parsed.Destructive).
+func Check(p *page.Page, parsed *Parsed) []diag.Problem {
+	c := &checker{path: p.Path, defined: map[string]setBy{}, parsed: parsed}
 	for _, v := range p.Meta.Vars {
 		// The page fills in a parameter only when it has a value: one
 		// left empty reaches the shell as $NAME, and expands to nothing.
@@ -56,6 +57,7 @@ type checker struct {
 	probs   []diag.Problem
 	defined map[string]setBy // variables the page's earlier blocks set
 	opaque  bool             // an earlier block sources a file or evals: any variable may be set
+	parsed  *Parsed          // the blocks' shell, where already parsed
 }
 
 func (c *checker) errorf(line, col int, rule, format string, args ...any) {

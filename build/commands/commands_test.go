@@ -112,6 +112,12 @@ func TestUnsafeShell(t *testing.T) {
 		{"literal in an earlier block", "```bash\nNS=arca-prod\n```\n\n```bash\nkubectl delete ns $NS\n```\n", nil},
 		{"kubectl delete on an unset variable", "```bash\nkubectl delete ns $NS\n```\n",
 			[]string{"2:19 destructive-unset-var"}},
+		// The shell read for the block's destructive marker is the one
+		// checked: its positions are the file's, indent and quote included.
+		{"delete in a list item", "1. Delete:\n\n   ```bash\n   kubectl delete ns $NS\n   ```\n",
+			[]string{"4:22 destructive-unset-var"}},
+		{"delete in a quote", "> ```console\n> $ kubectl delete ns $NS\n> ```\n",
+			[]string{"2:23 destructive-unset-var"}},
 		{"SQL in a shell string", "```bash\nread -r CUIT\npsql -c \"DELETE FROM tickets WHERE cuit = '$CUIT';\"\n```\n",
 			[]string{"3:44 destructive-unset-var"}},
 		{"vars parameter with a default", "---\nvars:\n  NS: arca-prod\n---\n```bash\nkubectl delete ns $NS\n```\n", nil},

@@ -6,6 +6,8 @@ import (
 	"strings"
 
 	"mvdan.cc/sh/v3/syntax"
+
+	"github.com/arcaapi/runbooks/build/page"
 )
 
 // Destructive reports whether code, a block in language lang, holds a
@@ -28,25 +30,68 @@ func Destructive(lang string, code []byte) bool {
 		return redisText.Match(code)
 	case shell, console:
 		units, ok := parseUnits(lang, string(code), nil, 0)
-		if !ok {
-			return textDestructive(code)
-		}
-		for _, u := range units {
-			if u.file == nil {
-				continue
-			}
-			found := false
-			eachCall(u.file, func(s *syntax.Stmt, c *syntax.CallExpr) bool {
-				_, _, found = destructiveStmt(s, c)
-				return !found
-			})
-			if found {
-				return true
-			}
-		}
-		return false
+		return shellDestructive(units, ok, code)
 	}
 	return textDestructive(code)
+}
+
+// shellDestructive reports whether the parsed units of a shell block of
+// code hold a destructive command; ok is false when some unit did not
+// parse, and the block is then read line by line.
+func shellDestructive[T string | []byte](units []*unit, ok bool, code T) bool {
+	if !ok {
+		return textDestructive([]byte(code))
+	}
+	for _, u := range units {
+		if u.file == nil {
+			continue
+		}
+		found := false
+		eachCall(u.file, func(s *syntax.Stmt, c *syntax.CallExpr) bool {
+			_, _, found = destructiveStmt(s, c)
+			return !found
+		})
+		if found {
+			return true
+		}
+	}
+	return false
+}
+
+// Parsed keeps the shell that Parsed.Destructive parsed of a page's
+// blocks, so that Check, which reads the same blocks, parses each once.
+// The zero value is ready to use; a nil *Parsed keeps nothing.
+type Parsed struct {
+	units map[int][]*unit // by the block's first code line
+}
+
+// Destructive reports whether block b holds a destructive command, as
+// Destructive(b.Lang, b.Code) does, and keeps the shell it parsed for
+// Check. b's place in the file (CodeLine, Cols) must be set.
+func (ps *Parsed) Destructive(b page.CodeBlock) bool {
+	if !mayDestroy(b.Code) {
+		return false
+	}
+	if k := kindOf(b.Lang); ps == nil || k != shell && k != console {
+		return Destructive(b.Lang, []byte(b.Code))
+	}
+	units, ok := parseUnits(b.Lang, b.Code, b.Cols, b.CodeLine)
+	if ps.units == nil {
+		ps.units = map[int][]*unit{}
+	}
+	ps.units[b.CodeLine] = units
+	return shellDestructive(units, ok, b.Code)
+}
+
+// unitsOf returns the units of block b, parsed again unless ps kept them.
+func (ps *Parsed) unitsOf(b page.CodeBlock) []*unit {
+	if ps != nil {
+		if units, ok := ps.units[b.CodeLine]; ok {
+			return units
+		}
+	}
+	units, _ := parseUnits(b.Lang, b.Code, b.Cols, b.CodeLine)
+	return units
 }
 
 // destructiveWords are the words one of which every destructive command
@@ -61,7 +106,7 @@ var destructiveWords = map[string]bool{
 }
 
 // mayDestroy reports whether code has one of destructiveWords, in any case.
-func mayDestroy(code []byte) bool {
+func mayDestroy[T string | []byte](code T) bool {
 	var buf [32]byte
 	w := buf[:0]
 	long := false

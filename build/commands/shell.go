@@ -34,7 +34,7 @@ var wellKnown = map[string]bool{
 // skipped block ({nocheck}, indented) is only read for the variables it
 // sets.
 func (c *checker) shell(b page.CodeBlock, skip bool) {
-	units, _ := parseUnits(b.Lang, b.Code, b.Cols, b.CodeLine)
+	units := c.parsed.unitsOf(b)
 	local := map[string]setBy{}
 	uses := make([][]*syntax.ParamExp, len(units))
 	for i, u := range units {

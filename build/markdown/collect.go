@@ -6,6 +6,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/arcaapi/runbooks/build/commands"
 	"github.com/arcaapi/runbooks/build/diag"
 	"github.com/arcaapi/runbooks/build/fence"
 	"github.com/arcaapi/runbooks/build/page"
@@ -27,6 +28,7 @@ type state struct {
 	refs     []page.Ref
 	sections []page.Section
 	code     []page.CodeBlock
+	shell    commands.Parsed // the blocks' shell, parsed for the destructive marker
 	problems []diag.Problem
 	slugs    slug.Slugger
 
@@ -332,7 +334,6 @@ func (s *state) fenced(n *ast.FencedCodeBlock, src []byte) {
 		next := bytes.TrimLeft(bytes.TrimSpace(src[after:lineEnd(src, after)]), "> ")
 		cb.Closed = len(opener) > 0 && bytes.HasPrefix(next, opener) && len(bytes.Trim(next, string(opener[:1]))) == 0
 	}
-	code := n.Lines().Value(src)
 	for i := 0; i < n.Lines().Len(); i++ {
 		seg := n.Lines().At(i)
 		l := bytes.TrimSpace(seg.Value(src))
@@ -341,7 +342,7 @@ func (s *state) fenced(n *ast.FencedCodeBlock, src []byte) {
 		}
 	}
 	s.setCode(&cb, n.Lines(), src)
-	cb.Destructive = blockDestructive(&cb, code)
+	cb.Destructive = s.destructive(&cb)
 	cb.Hidden = s.hidden(n.Lines(), src)
 	markDestructive(n, cb.Destructive)
 	s.code = append(s.code, cb)
@@ -379,7 +380,7 @@ func (s *state) indented(n *ast.CodeBlock, src []byte) {
 	line, col := s.pos(n.Lines().At(0).Start)
 	cb := page.CodeBlock{Line: line, Col: col, Closed: true}
 	s.setCode(&cb, n.Lines(), src)
-	cb.Destructive = blockDestructive(&cb, n.Lines().Value(src))
+	cb.Destructive = s.destructive(&cb)
 	cb.Hidden = s.hidden(n.Lines(), src)
 	markDestructive(n, cb.Destructive)
 	s.code = append(s.code, cb)

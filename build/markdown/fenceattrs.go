@@ -55,14 +55,15 @@ func (s *state) setCode(cb *page.CodeBlock, lines *text.Segments, src []byte) {
 	}
 }
 
-// blockDestructive reports whether a block is marked destructive: as its
-// fence's {destructive} or {safe} says, else as the detector finds.
-func blockDestructive(cb *page.CodeBlock, code []byte) bool {
+// destructive reports whether a block is marked destructive: as its
+// fence's {destructive} or {safe} says, else as the detector finds, which
+// keeps the shell it parses for the command checks.
+func (s *state) destructive(cb *page.CodeBlock) bool {
 	switch {
 	case cb.Has("safe"):
 		return false
 	case cb.Has("destructive"):
 		return true
 	}
-	return IsDestructive(cb.Lang, code)
+	return s.shell.Destructive(*cb)
 }

@@ -9,6 +9,7 @@ import (
 	"context"
 	"sync"
 
+	"github.com/arcaapi/runbooks/build/commands"
 	"github.com/arcaapi/runbooks/build/diag"
 	"github.com/arcaapi/runbooks/build/page"
 	"github.com/yuin/goldmark"
@@ -47,6 +48,9 @@ type Output struct {
 	Refs     []page.Ref
 	Sections []page.Section
 	Code     []page.CodeBlock
+	// Shell is the shell of Code's blocks that parsing read for their
+	// destructive marker, for commands.Check.
+	Shell *commands.Parsed
 	// Problems are what the Markdown itself got wrong: raw HTML that was
 	// removed, reference links without a definition, diagrams that cannot
 	// be drawn.
@@ -160,6 +164,7 @@ func (r *Renderer) run(ctx context.Context, in Input, html bool) (Output, *state
 		Refs:     st.refs,
 		Sections: st.sections,
 		Code:     st.code,
+		Shell:    &st.shell,
 		Problems: st.problems,
 	}
 	if !html {
