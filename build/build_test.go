@@ -148,8 +148,8 @@ func TestLinksRewritten(t *testing.T) {
 	}{
 		{"relative", "", map[string][]string{
 			"api-down/index.html": {`href="../db/pool/index.html#notes"`, `href="../db/index.html"`, `src="../img/flow.png"`, `href="../assets/style.`},
-			"db/pool/index.html":  {`href="../../index.html"`},
-			"index.html":          {`href="api-down/index.html#step-2-check"`},
+			"db/pool/index.html":  {`href="../../index.html"`, `href="../../assets/style.`, `<script src="../../assets/runbooks.`},
+			"index.html":          {`href="api-down/index.html#step-2-check"`, `href="assets/style.`, `<script src="assets/runbooks.`},
 		}},
 		{"sub-path", "https://example.github.io/ops/", map[string][]string{
 			"api-down/index.html": {`href="/ops/db/pool/#notes"`, `href="/ops/db/"`, `src="/ops/img/flow.png"`, `href="/ops/assets/style.`, `<link rel="canonical" href="https://example.github.io/ops/api-down/">`},

@@ -47,7 +47,17 @@ type SiteData struct {
 	// offered for reset; 0 for the theme's default.
 	TickExpiry int64
 	Nav        string // href of the folder navigation's shared file, "" when there is none
+	// Assets is the theme's links to its stylesheets and scripts,
+	// rendered by its "assets" template from the rest of SiteData: once
+	// for every page with the same root href, rather than every page
+	// looking up and escaping each href. "" when the theme has no such
+	// template.
+	Assets template.HTML
 }
+
+// assetsTemplate renders SiteData.Assets; its output depends on the
+// SiteData alone.
+const assetsTemplate = "assets"
 
 // PageInfo is the current page's metadata, ready to show.
 type PageInfo struct {
@@ -93,15 +103,15 @@ type Row struct {
 // data returns the data of the page at site path from, with the site's
 // part shared by every page with the same root href: templates cannot
 // change it.
-func (r *Renderer) data(from string) Data {
-	sd, _ := r.navCache.site.get(r.site.Base.Href(from, ""), func() (SiteData, error) {
-		return r.siteData(from), nil
+func (r *Renderer) data(from string) (Data, error) {
+	sd, err := r.navCache.site.get(r.site.Base.Href(from, ""), func() (SiteData, error) {
+		return r.siteData(from)
 	})
-	return Data{Site: sd}
+	return Data{Site: sd}, err
 }
 
 // siteData returns the site's data as seen from the page at site path from.
-func (r *Renderer) siteData(from string) SiteData {
+func (r *Renderer) siteData(from string) (SiteData, error) {
 	b := r.site.Base
 	root := b.Href(from, "")
 	asset := make(map[string]string, len(r.assets))
@@ -112,7 +122,7 @@ func (r *Renderer) siteData(from string) SiteData {
 	if r.site.Offline {
 		worker = b.Href(from, "sw.js")
 	}
-	return SiteData{
+	sd := SiteData{
 		Worker:     worker,
 		TickExpiry: int64(r.site.TickExpiry / time.Second),
 		Title:      r.site.Title,
@@ -124,6 +134,9 @@ func (r *Renderer) siteData(from string) SiteData {
 		BuildDate:  r.site.BuildDate.Format(page.DateLayout),
 		Nav:        r.navHref(from),
 	}
+	var err error
+	sd.Assets, err = r.execPart(assetsTemplate, sd)
+	return sd, err
 }
 
 func (r *Renderer) info(p *page.Page) PageInfo {

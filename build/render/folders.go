@@ -191,7 +191,7 @@ func (r *Renderer) buildNavFolder(i int, from string, cur *page.Page) (NavFolder
 	}
 	if cur == nil {
 		var err error
-		nf.HTML, err = r.execNav(navFolderTemplate, nf)
+		nf.HTML, err = r.execPart(navFolderTemplate, nf)
 		return nf, err
 	}
 	if f.index != nil {
@@ -218,7 +218,7 @@ func (r *Renderer) buildNavFolder(i int, from string, cur *page.Page) (NavFolder
 		nf.Items = append(nf.Items, it)
 	}
 	var err error
-	nf.HTML, err = r.execNav(navFolderTemplate, nf)
+	nf.HTML, err = r.execPart(navFolderTemplate, nf)
 	return nf, err
 }
 

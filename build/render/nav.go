@@ -135,7 +135,7 @@ func (r *Renderer) buildNavGroup(g page.Group, from string, cur *page.Page) (Nav
 			return NavGroup{}, err
 		}
 		var err error
-		ng.HTML, err = r.execNav(navGroupTemplate, ng)
+		ng.HTML, err = r.execPart(navGroupTemplate, ng)
 		return ng, err
 	}
 	lo, hi := 0, len(pages)
@@ -157,7 +157,7 @@ func (r *Renderer) buildNavGroup(g page.Group, from string, cur *page.Page) (Nav
 		ng.Items = append(ng.Items, it)
 	}
 	var err error
-	ng.HTML, err = r.execNav(navGroupTemplate, ng)
+	ng.HTML, err = r.execPart(navGroupTemplate, ng)
 	return ng, err
 }
 
@@ -184,13 +184,14 @@ func (r *Renderer) buildNavItem(p *page.Page, from string, current bool) (NavIte
 		Where:   r.whereOf(p),
 	}
 	var err error
-	it.HTML, err = r.execNav(navItemTemplate, it)
+	it.HTML, err = r.execPart(navItemTemplate, it)
 	return it, err
 }
 
-// execNav renders a part of the navigation with the theme's template name,
-// or returns "" if the theme has no such template.
-func (r *Renderer) execNav(name string, data any) (template.HTML, error) {
+// execPart renders a part of a page that many pages share (the
+// navigation, the asset links) with the theme's template name, or returns
+// "" if the theme has no such template.
+func (r *Renderer) execPart(name string, data any) (template.HTML, error) {
 	if r.tmpl.Lookup(name) == nil {
 		return "", nil
 	}

@@ -271,7 +271,10 @@ func GroupURL(g page.Group) string { return "groups/" + g.Slug() + "/" }
 
 // Page renders a page of the site with its body's HTML.
 func (r *Renderer) Page(w io.Writer, p *page.Page, body page.Body) error {
-	d := r.data(p.URL)
+	d, err := r.data(p.URL)
+	if err != nil {
+		return err
+	}
 	d.Page = r.info(p)
 	// goldmark's output: raw HTML sanitized and dangerous URLs dropped.
 	d.H1, d.Body = template.HTML(body.H1), template.HTML(body.Rest)
@@ -296,7 +299,10 @@ func (r *Renderer) Page(w io.Writer, p *page.Page, body page.Body) error {
 // Group renders the page that lists every page of a navigation group.
 func (r *Renderer) Group(w io.Writer, g page.Group) error {
 	u := GroupURL(g)
-	d := r.data(u)
+	d, err := r.data(u)
+	if err != nil {
+		return err
+	}
 	d.Page = PageInfo{Title: g.Title(), URL: u, Canonical: r.site.Base.Abs(u)}
 	nav, err := r.nav(u, nil)
 	if err != nil {
@@ -318,7 +324,10 @@ func (r *Renderer) NotFound(w io.Writer) error {
 		site.Base.Path = "/"
 		return New(r.Theme, site).NotFound(w)
 	}
-	d := r.data("")
+	d, err := r.data("")
+	if err != nil {
+		return err
+	}
 	d.Page = PageInfo{Title: "Page not found"}
 	if claimed, _ := alerts.Claim(r.site.Pages); len(claimed) > 0 && !r.hasPage(AlertsURL) {
 		d.AlertsHref = r.site.Base.Href("", AlertsURL)
@@ -337,7 +346,10 @@ const SearchURL = "search/"
 // Search renders the search page: the theme's script shows the results of
 // its ?q= query there; without JavaScript it lists the group pages.
 func (r *Renderer) Search(w io.Writer) error {
-	d := r.data(SearchURL)
+	d, err := r.data(SearchURL)
+	if err != nil {
+		return err
+	}
 	d.Page = PageInfo{Title: "Search", URL: SearchURL, Canonical: r.site.Base.Abs(SearchURL)}
 	nav, err := r.nav(SearchURL, nil)
 	if err != nil {
@@ -364,7 +376,10 @@ const AlertsURL = alerts.Prefix
 // to. Its script, like the 404 page's, sends a reader who came with an
 // alert name on to the runbook.
 func (r *Renderer) Alerts(w io.Writer, list []alerts.Alert) error {
-	d := r.data(AlertsURL)
+	d, err := r.data(AlertsURL)
+	if err != nil {
+		return err
+	}
 	d.Page = PageInfo{Title: "Alerts", URL: AlertsURL, Canonical: r.site.Base.Abs(AlertsURL)}
 	nav, err := r.nav(AlertsURL, nil)
 	if err != nil {
