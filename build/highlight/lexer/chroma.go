@@ -52,3 +52,15 @@ func firstChars(re *regexp2.Regexp) *syntax.CharSet {
 	}
 	return &code.FcPrefix.PrefixSet
 }
+
+var optionsType = reflect.TypeFor[regexp2.RegexOptions]()
+
+// compileOptions returns the options re was compiled with (chroma passes
+// none), or false when they cannot be read.
+func compileOptions(re *regexp2.Regexp) (regexp2.RegexOptions, bool) {
+	f := reflect.ValueOf(re).Elem().FieldByName("options")
+	if !f.IsValid() || f.Type() != optionsType {
+		return 0, false
+	}
+	return *(*regexp2.RegexOptions)(unsafe.Pointer(f.UnsafeAddr())), true
+}

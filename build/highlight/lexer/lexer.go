@@ -18,7 +18,7 @@ import (
 
 // LoopVersion names what the loop emits. Change it with any change to the
 // loop, so that highlighted blocks stored by an earlier loop are not reused.
-const LoopVersion = 3
+const LoopVersion = 4
 
 // NewRegistry returns a registry of chroma's lexers in which each of its
 // regular-expression lexers runs in ruleLexer's loop. Lexers that call
@@ -53,8 +53,10 @@ func (f foreign) SetRegistry(*chroma.LexerRegistry) chroma.Lexer { return f }
 // their first character. This loop knows from each rule's compiled
 // program which characters can start a match, and skips the rule without
 // running it when the character at the position is not one of them; it
-// matches through regexp2's allocation-free FindRunesMatches; and it
-// builds the map of named groups only for rules that may read it.
+// matches through regexp2's allocation-free FindRunesMatches; it matches
+// rules that are lists of literal words (keywords) without regexp2 (see
+// wordList); and it builds the map of named groups only for rules that
+// may read it.
 //
 // The rules and their compiled patterns are chroma's own (see compiled),
 // so nothing is compiled twice. The emitters and mutators are chroma's,
@@ -75,6 +77,7 @@ type ruleLexer struct {
 type ruleInfo struct {
 	rule    *chroma.CompiledRule
 	first   *syntax.CharSet // characters that can start a match; nil for any
+	words   *wordList       // the rule's words, if it is a list of words
 	numbers []int           // group numbers in the order chroma lists groups
 	names   []string        // group names, the same order
 	named   bool            // the rule's emitter or mutator may read NamedGroups
@@ -129,6 +132,7 @@ func learn(r *chroma.CompiledRule) (*ruleInfo, error) {
 	}
 	info := &ruleInfo{rule: r, numbers: r.Regexp.GetGroupNumbers(), names: r.Regexp.GetGroupNames()}
 	info.first = firstChars(r.Regexp)
+	info.words = learnWordList(r.Regexp, info.numbers)
 	// chroma's own emitters read NamedGroups only for named groups.
 	_, custom := r.Type.(chroma.EmitterFunc)
 	info.named = custom
@@ -271,6 +275,21 @@ func (l *lexing) match(rules []*ruleInfo) (int, *ruleInfo) {
 	for i, info := range rules {
 		if info.first != nil && !info.first.Contains(c) {
 			continue
+		}
+		if w := info.words; w != nil {
+			start, end, matchEnd, ok := w.match(s.Text, s.Pos)
+			if !ok {
+				continue // no word matches, so neither does the rule
+			}
+			if w.exact {
+				l.groups = make([]string, len(info.numbers))
+				l.groups[0] = string(s.Text[s.Pos:matchEnd])
+				if w.captured {
+					l.groups[1] = string(s.Text[start:end])
+				}
+				return i, info
+			}
+			// A word matches; the rest of the pattern is regexp2's to judge.
 		}
 		l.trying, l.matched = info, false
 		// A timeout counts as no match, as in chroma.

@@ -59,7 +59,7 @@ var fenced = regexp.MustCompile("(?ms)^```([a-z]+)\n(.*?)^```$")
 
 // blocks adds the fenced code blocks of the Markdown under dir to samples,
 // by their language.
-func blocks(t *testing.T, dir string, samples map[string][]string) {
+func blocks(t testing.TB, dir string, samples map[string][]string) {
 	t.Helper()
 	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() || filepath.Ext(p) != ".md" {
