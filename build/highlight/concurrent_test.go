@@ -1,15 +1,10 @@
 package highlight
 
 import (
-	"io/fs"
-	"os"
 	"path/filepath"
-	"regexp"
-	"strings"
 	"sync"
 	"testing"
 
-	"github.com/alecthomas/chroma/v2"
 	"github.com/alecthomas/chroma/v2/lexers"
 
 	"github.com/arcaapi/runbooks/bench/gentree"
@@ -25,20 +20,7 @@ func TestConcurrentHighlightingMatchesChroma(t *testing.T) {
 		t.Fatal(err)
 	}
 	samples := map[string][]string{}
-	fenced := regexp.MustCompile("(?ms)^```([a-z]+)\n(.*?)^```$")
-	err := filepath.WalkDir(tree, func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() || filepath.Ext(p) != ".md" {
-			return err
-		}
-		data, err := os.ReadFile(p)
-		for _, m := range fenced.FindAllStringSubmatch(string(data), -1) {
-			samples[m[1]] = append(samples[m[1]], m[2])
-		}
-		return err
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	fencedBlocks(t, tree, samples)
 	type block struct{ lang, code string }
 	var all []block
 	for _, lang := range []string{"bash", "console", "yaml", "json", "sql", "promql"} {
@@ -50,17 +32,12 @@ func TestConcurrentHighlightingMatchesChroma(t *testing.T) {
 		t.Fatalf("only %d blocks", len(all))
 	}
 	want := make([]string, len(all))
-	ref := New(nil)
+	ref := newChromaFormatter(defaultFormatting)
 	for i, b := range all {
-		it, err := chroma.Coalesce(lexers.Get(b.lang)).Tokenise(nil, b.code)
-		if err != nil {
+		var err error
+		if want[i], err = ref.html(lexers.Get(b.lang), b.code); err != nil {
 			t.Fatal(err)
 		}
-		var sb strings.Builder
-		if err := ref.formatter.Format(&sb, ref.style, it); err != nil {
-			t.Fatal(err)
-		}
-		want[i] = sb.String()
 	}
 	h := New(nil)
 	got := make([]string, len(all))

@@ -10,14 +10,12 @@ import (
 	"context"
 	"fmt"
 	"html"
-	"runtime"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
 
 	"github.com/alecthomas/chroma/v2"
-	chtml "github.com/alecthomas/chroma/v2/formatters/html"
 
 	"github.com/arcaapi/runbooks/build/cache"
 	"github.com/arcaapi/runbooks/build/highlight/lexer"
@@ -34,17 +32,25 @@ const (
 // MaxLexTime bounds the time spent lexing one block, after which it is
 // shown as plain text. The size limits keep ordinary code well inside it,
 // but some of chroma's lexers backtrack on hostile input of any size: 16 KB
-// of "[" takes the YAML lexer over a minute. It is CPU time of the thread
-// doing the lexing where the system can tell it (Linux), so that a busy
-// machine, which gives the thread less of each second, does not turn
-// highlighted blocks into plain ones and the output stays the same; wall
-// time elsewhere.
+// of "[" takes the YAML lexer over a minute.
+//
+// It is CPU time of the thread doing the lexing where the system can tell
+// it (Linux), so that a busy machine, which gives the thread less of each
+// second, does not turn highlighted blocks into plain ones and the output
+// stays the same. Reading that clock is a system call, so it is first read
+// only once a block has taken MaxLexTime/8 of wall time, which ordinary
+// blocks never do, and only the CPU time after that reading is counted. A
+// block is therefore cut off only after it has used more than MaxLexTime
+// of CPU time, and by the time it has used MaxLexTime*9/8 of it (2.25 s),
+// give or take the one token the lexer is making (chroma gives each
+// pattern match 250 ms). Elsewhere it is wall time, exactly MaxLexTime.
 const MaxLexTime = 2 * time.Second
 
 // MaxLateBlocks is how many blocks may run out of lexing time before the
 // Highlighter stops lexing altogether, so that a page of many slow blocks
 // costs seconds, not hours (a 4 MB page holds a thousand 3 KB blocks that
-// each take the YAML lexer two seconds).
+// each take the YAML lexer two seconds): about MaxLateBlocks times the
+// bound of MaxLexTime, and the blocks already being lexed by then.
 const MaxLateBlocks = 8
 
 // MemBudget bounds the bytes of highlighted HTML a Highlighter keeps in
@@ -61,8 +67,13 @@ func keyOf(lang string, code []byte) cache.Key {
 	return cache.KeyOf([]byte(lang), code)
 }
 
-// formatting is the formatter's options, as data so that the store can be
-// keyed by them.
+// formatting is the options of a block's HTML, as data so that the store
+// can be keyed by them. They are options of chroma's HTML formatter, whose
+// output for them htmlWriter reproduces: html.New(html.WithClasses(true),
+// html.PreventSurroundingPre(true), html.TabWidth(TabWidth),
+// html.ClassPrefix(Prefix)). The tab width shapes chroma's CSS, not the
+// HTML of a block; it stays in the store's key, which therefore did not
+// change when htmlWriter took the place of chroma's formatter.
 type formatting struct {
 	Prefix   string // prefix of the CSS classes
 	TabWidth int
@@ -70,10 +81,6 @@ type formatting struct {
 
 // defaultFormatting is what the theme's chroma.css is written for.
 var defaultFormatting = formatting{TabWidth: 4}
-
-func (f formatting) formatter() *chtml.Formatter {
-	return chtml.New(chtml.WithClasses(true), chtml.PreventSurroundingPre(true), chtml.TabWidth(f.TabWidth), chtml.ClassPrefix(f.Prefix))
-}
 
 // settings describes everything but the block that its HTML depends on
 // and the build identity does not name: the formatter's options and the
@@ -98,9 +105,9 @@ type entry struct {
 // one per build, or one for the life of a preview server so unchanged
 // blocks are never highlighted twice.
 type Highlighter struct {
-	formatter *chtml.Formatter
-	style     *chroma.Style                // unused by class output, but Format wants one
-	store     atomic.Pointer[cache.Blocks] // nil for none
+	prefix string                       // of the CSS classes
+	store  atomic.Pointer[cache.Blocks] // nil for none
+	bufs   sync.Pool                    // of *[]byte, for the HTML of a block as it is written
 
 	registry *chroma.LexerRegistry // chroma's lexers, in a faster loop
 
@@ -138,14 +145,13 @@ func New(store *cache.Blocks) *Highlighter {
 
 func newWith(store *cache.Blocks, f formatting) *Highlighter {
 	h := &Highlighter{
-		formatter: f.formatter(),
-		style:     chroma.MustNewStyle("classes", chroma.StyleEntries{}),
-		registry:  lexer.NewRegistry(),
-		lexers:    map[string]chroma.Lexer{},
-		blocks:    map[cache.Key]*entry{},
-		recent:    list.New(),
-		budget:    MemBudget,
-		lexTime:   MaxLexTime,
+		prefix:   f.Prefix,
+		registry: lexer.NewRegistry(),
+		lexers:   map[string]chroma.Lexer{},
+		blocks:   map[cache.Key]*entry{},
+		recent:   list.New(),
+		budget:   MemBudget,
+		lexTime:  MaxLexTime,
 	}
 	if store != nil {
 		h.store.Store(store)
@@ -283,7 +289,8 @@ func (h *Highlighter) lexer(lang string) chroma.Lexer {
 }
 
 // format highlights code, or returns it as escaped plain text, and false,
-// when lexing fails or takes longer than MaxLexTime.
+// when lexing fails or takes longer than the block's lexing time (see
+// MaxLexTime) or ctx is done.
 func (h *Highlighter) format(ctx context.Context, lexer chroma.Lexer, code []byte) (out string, ok bool) {
 	src := string(code)
 	defer func() {
@@ -293,84 +300,65 @@ func (h *Highlighter) format(ctx context.Context, lexer chroma.Lexer, code []byt
 			out, ok = html.EscapeString(src), false
 		}
 	}()
-	late := false
-	runtime.LockOSThread() // the thread's CPU time is this block's
-	defer runtime.UnlockOSThread()
-	it, err := chroma.Coalesce(&deadlineLexer{Lexer: lexer, clock: startClock(), limit: h.lexTime, done: ctx.Done(), late: &late}).Tokenise(nil, src)
+	clock := startClock(h.lexTime)
+	defer clock.stop()
+	it, err := lexer.Tokenise(nil, src)
 	if err != nil {
 		return html.EscapeString(src), false
 	}
-	var b strings.Builder
-	if err := h.formatter.Format(&b, h.style, it); err != nil || late {
-		if late && ctx.Err() == nil {
-			h.mu.Lock()
-			h.late++
-			h.stats.Late++
-			h.mu.Unlock()
-		}
-		return html.EscapeString(src), false
-	}
-	return b.String(), true
-}
-
-// deadlineLexer ends a lexer's tokens once it has taken its time limit,
-// or when done is closed, and records that it did. It wraps the lexer
-// inside chroma.Coalesce, which would otherwise pull a whole run of
-// same-type tokens, and all the backtracking behind them, in one call.
-type deadlineLexer struct {
-	chroma.Lexer
-	clock blockClock
-	limit time.Duration
-	done  <-chan struct{} // the build's context's: Ctrl-C ends the block at once
-	late  *bool
-}
-
-func (d *deadlineLexer) Tokenise(opts *chroma.TokeniseOptions, text string) (chroma.Iterator, error) {
-	it, err := d.Lexer.Tokenise(opts, text)
-	if err != nil {
-		return nil, err
-	}
-	return func() chroma.Token {
-		if d.clock.over(d.limit) {
-			*d.late = true
-			return chroma.EOF
+	buf := h.buffer()
+	w := htmlWriter{buf: (*buf)[:0], prefix: h.prefix}
+	defer func() { *buf = w.buf; h.reuse(buf) }()
+	done := ctx.Done()
+	for {
+		// Between any two tokens, a lexer that backtracks badly or a
+		// build that is stopping (Ctrl-C) ends the block: the lexer
+		// makes each token only when asked for it.
+		if clock.over() {
+			if ctx.Err() == nil {
+				h.mu.Lock()
+				h.late++
+				h.stats.Late++
+				h.mu.Unlock()
+			}
+			return html.EscapeString(src), false
 		}
 		select {
-		case <-d.done:
-			*d.late = true
-			return chroma.EOF
+		case <-done:
+			return html.EscapeString(src), false
 		default:
 		}
-		return it()
-	}, nil
-}
-
-// blockClock measures the time spent on one block: the thread's CPU time
-// where it can be read, else wall time.
-type blockClock struct {
-	cpu   bool
-	start time.Duration // thread CPU time at the start
-	wall  time.Time
-}
-
-func startClock() blockClock {
-	t, ok := threadTime()
-	return blockClock{cpu: ok, start: t, wall: time.Now()}
-}
-
-// over reports whether the block has taken more than limit. A thread's
-// CPU time never exceeds the wall time, so the CPU clock, which costs a
-// system call, is read only once the cheap wall clock is past the limit.
-func (c blockClock) over(limit time.Duration) bool {
-	if time.Since(c.wall) <= limit {
-		return false
-	}
-	if c.cpu {
-		if t, ok := threadTime(); ok {
-			return t-c.start > limit
+		t := it()
+		if t == chroma.EOF {
+			break
 		}
+		w.write(t)
 	}
-	return true
+	w.endRun()
+	return string(w.buf), true
+}
+
+// buffer returns a buffer for the HTML of a block; give it back with
+// reuse. The HTML is copied out of it into a string of its exact length,
+// which is what the Highlighter keeps: a buffer grown by doubling would
+// keep up to twice the bytes.
+func (h *Highlighter) buffer() *[]byte {
+	if b, ok := h.bufs.Get().(*[]byte); ok {
+		return b
+	}
+	b := make([]byte, 0, 4<<10)
+	return &b
+}
+
+// maxReused is the capacity past which a buffer is not reused: the HTML
+// of the rare huge block would otherwise stay in memory.
+const maxReused = 256 << 10
+
+// reuse gives back a buffer from buffer.
+func (h *Highlighter) reuse(b *[]byte) {
+	if cap(*b) <= maxReused {
+		h.bufs.Put(b)
+	}
 }
 
 // Plain "highlights" code as escaped plain text. It is for runs that need
