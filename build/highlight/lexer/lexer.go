@@ -18,7 +18,7 @@ import (
 
 // LoopVersion names what the loop emits. Change it with any change to the
 // loop, so that highlighted blocks stored by an earlier loop are not reused.
-const LoopVersion = 4
+const LoopVersion = 5
 
 // NewRegistry returns a registry of chroma's lexers in which each of its
 // regular-expression lexers runs in ruleLexer's loop. Lexers that call
@@ -54,9 +54,10 @@ func (f foreign) SetRegistry(*chroma.LexerRegistry) chroma.Lexer { return f }
 // program which characters can start a match, and skips the rule without
 // running it when the character at the position is not one of them; it
 // matches through regexp2's allocation-free FindRunesMatches; it matches
-// rules that are lists of literal words (keywords) without regexp2 (see
-// wordList); and it builds the map of named groups only for rules that
-// may read it.
+// rules that are lists of literal words (keywords) or runs of one class
+// of characters (white space) without regexp2 (see wordList and
+// charRun); and it builds the map of named groups only for rules that may
+// read it.
 //
 // The rules and their compiled patterns are chroma's own (see compiled),
 // so nothing is compiled twice. The emitters and mutators are chroma's,
@@ -78,6 +79,7 @@ type ruleInfo struct {
 	rule    *chroma.CompiledRule
 	first   *syntax.CharSet // characters that can start a match; nil for any
 	words   *wordList       // the rule's words, if it is a list of words
+	run     *charRun        // the rule's characters, if it is a run of them
 	numbers []int           // group numbers in the order chroma lists groups
 	names   []string        // group names, the same order
 	named   bool            // the rule's emitter or mutator may read NamedGroups
@@ -133,6 +135,9 @@ func learn(r *chroma.CompiledRule) (*ruleInfo, error) {
 	info := &ruleInfo{rule: r, numbers: r.Regexp.GetGroupNumbers(), names: r.Regexp.GetGroupNames()}
 	info.first = firstChars(r.Regexp)
 	info.words = learnWordList(r.Regexp, info.numbers)
+	if info.words == nil {
+		info.run = learnCharRun(r.Regexp, info.numbers)
+	}
 	// chroma's own emitters read NamedGroups only for named groups.
 	_, custom := r.Type.(chroma.EmitterFunc)
 	info.named = custom
@@ -290,6 +295,14 @@ func (l *lexing) match(rules []*ruleInfo) (int, *ruleInfo) {
 				return i, info
 			}
 			// A word matches; the rest of the pattern is regexp2's to judge.
+		}
+		if run := info.run; run != nil {
+			end, ok := run.match(s.Text, s.Pos)
+			if !ok {
+				continue
+			}
+			l.groups = []string{string(s.Text[s.Pos:end])}
+			return i, info
 		}
 		l.trying, l.matched = info, false
 		// A timeout counts as no match, as in chroma.

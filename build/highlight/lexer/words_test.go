@@ -15,7 +15,7 @@ import (
 // names what the rule matches at the start of each input, so that a
 // regression in both (or a case that tests nothing) shows.
 func TestWordListsMatchRegexp2(t *testing.T) {
-	sqlish := chroma.Words("", `\b`, "AS", "ASC", "ASCII", "KEY", "SET", "IF", "ß", "Σ", "Ǆ", "ǅA", "C", "_X")
+	sqlish := chroma.Words("", `\b`, "AS", "ASC", "ASCII", "KEY", "SET", "IF", "ß", "Σ", "Ǆ", "ǅA", "ⅰⅱ", "ⓐⓑ", "C", "_X")
 	tests := []struct {
 		name       string
 		pattern    string
@@ -46,7 +46,10 @@ func TestWordListsMatchRegexp2(t *testing.T) {
 			"ς;":                    "ς",        // final sigma folds to Σ
 			"ǆ ":                    "ǆ",        // Ǆ is upper case: its orbit matches
 			"ǅa ":                   "ǅa",
-			"ǆa ":                   "", // ǅ is title case: regexp2 matches it only
+			"ǆa ":                   "",   // ǅ is title case: regexp2 matches it only
+			"ⅰⅱx":                   "ⅰⅱ", // small roman numerals are not letters,
+			"ⅠⅡ ":                   "",   // nor word characters: regexp2 matches
+			"ⒶⒷ ":                   "",   // them as themselves, and circled letters
 			"c-d":                   "c",
 			"_x _X":                 "_x",
 			"":                      "",
@@ -220,26 +223,34 @@ func TestCaseFoldingAsRegexp2(t *testing.T) {
 	}
 }
 
-// TestKeywordRulesTakeTheFastPath: the keyword rules that cost the most
-// regexp2 time in the content lexers are word lists, so that an upgrade
-// of chroma that changes their shape shows here rather than as a slower
-// build.
-func TestKeywordRulesTakeTheFastPath(t *testing.T) {
+// TestHotRulesTakeTheFastPath: the rules that cost the most regexp2 time
+// in the content lexers are word lists or runs of characters, so that an
+// upgrade of chroma that changes their shape shows here rather than as a
+// slower build.
+func TestHotRulesTakeTheFastPath(t *testing.T) {
+	const (
+		words  = "a list of words"
+		filter = "a list of words that filters"
+		run    = "a run of characters"
+	)
 	tests := []struct {
 		lang  string
 		state string
 		rule  int
-		exact bool
+		shape string
 	}{
-		{"sql", "root", 5, true},
-		{"sql", "root", 6, true},
-		{"bash", "root", 0, false},
-		{"bash", "root", 1, false},
-		{"promql", "root", 3, true},
-		{"promql", "root", 4, true},
-		{"promql", "root", 5, true},
-		{"yaml", "root", 16, true},
-		{"json", "root", 1, true},
+		{"sql", "root", 5, words},
+		{"sql", "root", 6, words},
+		{"sql", "root", 0, run},
+		{"bash", "root", 0, filter},
+		{"bash", "root", 1, filter},
+		{"bash", "root", 18, run},
+		{"bash", "root", 20, run},
+		{"promql", "root", 3, words},
+		{"promql", "root", 4, words},
+		{"promql", "root", 5, words},
+		{"yaml", "root", 16, words},
+		{"json", "root", 1, words},
 	}
 	reg := NewRegistry()
 	for _, tt := range tests {
@@ -255,8 +266,18 @@ func TestKeywordRulesTakeTheFastPath(t *testing.T) {
 			t.Errorf("%s has no rule %s.%d", tt.lang, tt.state, tt.rule)
 			continue
 		}
-		if w := infos[tt.rule].words; w == nil || w.exact != tt.exact {
-			t.Errorf("%s %s.%d %q: word list %v, want one with exact %v", tt.lang, tt.state, tt.rule, infos[tt.rule].rule.Pattern, w != nil, tt.exact)
+		info := infos[tt.rule]
+		shape := "left to regexp2"
+		switch {
+		case info.words != nil && info.words.exact:
+			shape = words
+		case info.words != nil:
+			shape = filter
+		case info.run != nil:
+			shape = run
+		}
+		if shape != tt.shape {
+			t.Errorf("%s %s.%d %q is %s, want %s", tt.lang, tt.state, tt.rule, info.rule.Pattern, shape, tt.shape)
 		}
 	}
 }
