@@ -190,8 +190,13 @@ func (r *Renderer) table(g page.Group, from string) Table {
 }
 
 // TOCItem is an entry of the table of contents and the entries under it.
+// Its fields are page.Heading's spelled out, not embedded: a template that
+// reads a promoted field has reflect search the embedded struct for it,
+// allocating, on every read.
 type TOCItem struct {
-	page.Heading
+	Level    int
+	Text     string
+	ID       string
 	Children []page.Heading
 }
 
@@ -203,7 +208,7 @@ func contents(hs []page.Heading) []TOCItem {
 			out[len(out)-1].Children = append(out[len(out)-1].Children, h)
 			continue
 		}
-		out = append(out, TOCItem{Heading: h})
+		out = append(out, TOCItem{Level: h.Level, Text: h.Text, ID: h.ID})
 	}
 	return out
 }
