@@ -151,17 +151,31 @@ func (set settings) build(ctx context.Context, dir *output.Dir, last *upToDate) 
 	}
 	last.hashRead(site.parser.sums) // while the site is checked and rendered
 	defer last.wait()
-	site.Problems, site.Lowered = set.check(site)
-	res := Result{Problems: site.Problems, Pages: len(site.Pages), Cached: site.cached, Lowered: site.Lowered, LeftOut: site.LeftOut()}
+	// The site is checked while it renders into the output folder, which
+	// the caller throws away if the check finds errors: the check runs on
+	// one core, and the render need not wait for it. Errors stop the
+	// render at once.
+	rctx, stopRender := context.WithCancel(ctx)
+	defer stopRender()
+	checked := make(chan Result, 1)
+	go func() {
+		site.Problems, site.Lowered = set.check(site)
+		res := Result{Problems: site.Problems, Pages: len(site.Pages), Cached: site.cached, Lowered: site.Lowered, LeftOut: site.LeftOut()}
+		if res.Errors() > 0 {
+			stopRender()
+		}
+		checked <- res
+	}()
+	w := &countingWriter{w: dir}
+	theme, err := loadTheme(set.Theme)
+	if err == nil {
+		err = set.render(rctx, site, theme, hl, w)
+	}
+	res := <-checked
 	if res.Errors() > 0 {
 		return res, fmt.Errorf("%w: nothing was written", ErrContent)
 	}
-	theme, err := loadTheme(set.Theme)
 	if err != nil {
-		return res, err
-	}
-	w := &countingWriter{w: dir}
-	if err := set.render(ctx, site, theme, hl, w); err != nil {
 		return res, err
 	}
 	res.Files, res.Highlight = w.n, hl.Stats()

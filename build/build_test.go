@@ -301,6 +301,32 @@ func TestOutputIsAtomic(t *testing.T) {
 	if len(leftovers) > 0 {
 		t.Errorf("temporary folders left behind: %v", leftovers)
 	}
+
+	// A failing build renders while it checks, into the spare folder the
+	// last output became: the output stays as it was, and the next good
+	// build is exactly what a build into a new folder makes.
+	good := snapshot(t, out)
+	os.WriteFile(filepath.Join(src, "a.md"), []byte("---\nseverity: SEV7\n---\n# A3\n"), 0o644)
+	os.WriteFile(filepath.Join(src, "new.md"), []byte("# New\n"), 0o644)
+	if _, err := build.Build(context.Background(), cfg); !errors.Is(err, build.ErrContent) {
+		t.Fatalf("build with a bad severity: err = %v, want ErrContent", err)
+	}
+	if after := snapshot(t, out); !equal(good, after) {
+		t.Error("failed build changed the output")
+	}
+	os.WriteFile(filepath.Join(src, "a.md"), []byte("# A3\n"), 0o644)
+	os.Remove(filepath.Join(src, "new.md"))
+	if _, err := build.Build(context.Background(), cfg); err != nil {
+		t.Fatal(err)
+	}
+	fresh := cfg
+	fresh.Out = filepath.Join(t.TempDir(), "public")
+	if _, err := build.Build(context.Background(), fresh); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := snapshot(t, out), snapshot(t, fresh.Out); !equal(got, want) {
+		t.Errorf("after a failed build, the output holds %d files, a fresh build %d, or their bytes differ", len(got), len(want))
+	}
 }
 
 func TestRefusesForeignOutput(t *testing.T) {
