@@ -8,6 +8,7 @@ import (
 	"github.com/alecthomas/chroma/v2"
 
 	"github.com/arcaapi/runbooks/bench/gentree"
+	"github.com/arcaapi/runbooks/build/highlight/highlighttest"
 )
 
 // benchBlock is a code block of a generated runbook.
@@ -25,7 +26,7 @@ func benchBlocks(b *testing.B) []benchBlock {
 		b.Fatal(err)
 	}
 	samples := map[string][]string{}
-	fencedBlocks(b, tree, samples)
+	highlighttest.FencedBlocks(b, tree, samples)
 	var blocks []benchBlock
 	for _, lang := range []string{"bash", "console", "yaml", "json", "sql", "promql"} {
 		for _, code := range samples[lang] {

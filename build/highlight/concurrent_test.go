@@ -8,6 +8,7 @@ import (
 	"github.com/alecthomas/chroma/v2/lexers"
 
 	"github.com/arcaapi/runbooks/bench/gentree"
+	"github.com/arcaapi/runbooks/build/highlight/highlighttest"
 )
 
 // TestConcurrentHighlightingMatchesChroma highlights the code blocks of a
@@ -20,7 +21,7 @@ func TestConcurrentHighlightingMatchesChroma(t *testing.T) {
 		t.Fatal(err)
 	}
 	samples := map[string][]string{}
-	fencedBlocks(t, tree, samples)
+	highlighttest.FencedBlocks(t, tree, samples)
 	type block struct{ lang, code string }
 	var all []block
 	for _, lang := range []string{"bash", "console", "yaml", "json", "sql", "promql"} {

@@ -2,11 +2,7 @@ package highlight
 
 import (
 	"fmt"
-	"io/fs"
-	"os"
-	"os/exec"
 	"path/filepath"
-	"regexp"
 	"strings"
 	"testing"
 
@@ -14,6 +10,7 @@ import (
 	chtml "github.com/alecthomas/chroma/v2/formatters/html"
 
 	"github.com/arcaapi/runbooks/bench/gentree"
+	"github.com/arcaapi/runbooks/build/highlight/highlighttest"
 	"github.com/arcaapi/runbooks/build/highlight/lexer"
 )
 
@@ -139,13 +136,13 @@ func TestWriterMatchesChroma(t *testing.T) {
 		}
 	}
 
-	samples := chromaCorpus(t)
-	fencedBlocks(t, filepath.Join("..", "..", "runbooks"), samples)
+	samples := highlighttest.ChromaCorpus(t)
+	highlighttest.FencedBlocks(t, filepath.Join("..", "..", "runbooks"), samples)
 	tree := filepath.Join(t.TempDir(), "tree")
 	if err := gentree.Generate(tree, gentree.Config{N: 60, Seed: 7}); err != nil {
 		t.Fatal(err)
 	}
-	fencedBlocks(t, tree, samples)
+	highlighttest.FencedBlocks(t, tree, samples)
 
 	short := testing.Short() || raceDetector
 	content := map[string]bool{"bash": true, "console": true, "yaml": true, "json": true, "sql": true, "promql": true}
@@ -175,57 +172,5 @@ func TestWriterMatchesChroma(t *testing.T) {
 	t.Logf("%d samples of %d lexers, %d KB, the same HTML", inputs, lexers, size>>10)
 	if !short && lexers < 150 || short && lexers < len(content) {
 		t.Errorf("only %d lexers had samples", lexers)
-	}
-}
-
-// chromaCorpus reads chroma's lexer test corpus, in the module cache the
-// build already uses, by the lexer each sample was written for:
-// lexers/testdata/NAME.actual and lexers/testdata/NAME/*.actual.
-func chromaCorpus(t *testing.T) map[string][]string {
-	t.Helper()
-	out, err := exec.Command("go", "list", "-m", "-f", "{{.Dir}}", "github.com/alecthomas/chroma/v2").Output()
-	if err != nil {
-		t.Fatalf("locating chroma's module: %v", err)
-	}
-	dir := filepath.Join(strings.TrimSpace(string(out)), "lexers", "testdata")
-	samples := map[string][]string{}
-	err = filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() || filepath.Ext(p) != ".actual" {
-			return err
-		}
-		rel, _ := filepath.Rel(dir, p)
-		name, _, _ := strings.Cut(strings.TrimSuffix(rel, ".actual"), string(filepath.Separator))
-		name, _, _ = strings.Cut(name, ".")
-		data, err := os.ReadFile(p)
-		samples[strings.ToLower(name)] = append(samples[strings.ToLower(name)], string(data))
-		return err
-	})
-	if err != nil {
-		t.Fatalf("chroma's test corpus: %v", err)
-	}
-	if len(samples) < 100 {
-		t.Fatalf("chroma's test corpus in %s has samples of %d lexers", dir, len(samples))
-	}
-	return samples
-}
-
-var fenced = regexp.MustCompile("(?ms)^```([a-z]+)\n(.*?)^```$")
-
-// fencedBlocks adds the fenced code blocks of the Markdown under dir to
-// samples, by their language.
-func fencedBlocks(t testing.TB, dir string, samples map[string][]string) {
-	t.Helper()
-	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() || filepath.Ext(p) != ".md" {
-			return err
-		}
-		data, err := os.ReadFile(p)
-		for _, m := range fenced.FindAllStringSubmatch(string(data), -1) {
-			samples[m[1]] = append(samples[m[1]], m[2])
-		}
-		return err
-	})
-	if err != nil {
-		t.Fatal(err)
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"github.com/alecthomas/chroma/v2"
 
 	"github.com/arcaapi/runbooks/bench/gentree"
+	"github.com/arcaapi/runbooks/build/highlight/highlighttest"
 )
 
 // BenchmarkTokenise lexes the code blocks of a generated tree, by their
@@ -18,7 +19,7 @@ func BenchmarkTokenise(b *testing.B) {
 		b.Fatal(err)
 	}
 	samples := map[string][]string{}
-	blocks(b, tree, samples)
+	highlighttest.FencedBlocks(b, tree, samples)
 	reg := NewRegistry()
 	for _, lang := range []string{"sql", "bash", "console", "promql", "yaml", "json"} {
 		in := samples[lang]

@@ -3,11 +3,8 @@ package lexer
 import (
 	"errors"
 	"fmt"
-	"io/fs"
-	"os"
 	"os/exec"
 	"path/filepath"
-	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -16,65 +13,8 @@ import (
 	"github.com/dlclark/regexp2/v2"
 
 	"github.com/arcaapi/runbooks/bench/gentree"
+	"github.com/arcaapi/runbooks/build/highlight/highlighttest"
 )
-
-// chromaTestdata returns the folder of chroma's lexer test corpus, in the
-// module cache the build already uses.
-func chromaTestdata(t *testing.T) string {
-	t.Helper()
-	out, err := exec.Command("go", "list", "-m", "-f", "{{.Dir}}", "github.com/alecthomas/chroma/v2").Output()
-	if err != nil {
-		t.Fatalf("locating chroma's module: %v", err)
-	}
-	dir := filepath.Join(strings.TrimSpace(string(out)), "lexers", "testdata")
-	if _, err := os.Stat(dir); err != nil {
-		t.Fatalf("chroma's test corpus: %v", err)
-	}
-	return dir
-}
-
-// corpus reads chroma's test inputs by the lexer they were written for:
-// testdata/NAME.actual, and testdata/NAME/*.actual.
-func corpus(t *testing.T, dir string) map[string][]string {
-	t.Helper()
-	samples := map[string][]string{}
-	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() || filepath.Ext(p) != ".actual" {
-			return err
-		}
-		rel, _ := filepath.Rel(dir, p)
-		name, _, _ := strings.Cut(strings.TrimSuffix(rel, ".actual"), string(filepath.Separator))
-		name, _, _ = strings.Cut(name, ".")
-		data, err := os.ReadFile(p)
-		samples[strings.ToLower(name)] = append(samples[strings.ToLower(name)], string(data))
-		return err
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return samples
-}
-
-var fenced = regexp.MustCompile("(?ms)^```([a-z]+)\n(.*?)^```$")
-
-// blocks adds the fenced code blocks of the Markdown under dir to samples,
-// by their language.
-func blocks(t testing.TB, dir string, samples map[string][]string) {
-	t.Helper()
-	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() || filepath.Ext(p) != ".md" {
-			return err
-		}
-		data, err := os.ReadFile(p)
-		for _, m := range fenced.FindAllStringSubmatch(string(data), -1) {
-			samples[m[1]] = append(samples[m[1]], m[2])
-		}
-		return err
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-}
 
 // tokens lexes text, turning a panic into an error so that two lexers
 // that both panic compare equal. It stops after maxTokens(text) tokens,
@@ -130,13 +70,13 @@ var contentLanguages = []string{"bash", "console", "yaml", "json", "sql", "promq
 // detector, which would take two minutes over it and finds nothing in one
 // goroutine, it compares only the lexers of contentLanguages.
 func TestLoopMatchesChroma(t *testing.T) {
-	samples := corpus(t, chromaTestdata(t))
-	blocks(t, filepath.Join("..", "..", "..", "runbooks"), samples)
+	samples := highlighttest.ChromaCorpus(t)
+	highlighttest.FencedBlocks(t, filepath.Join("..", "..", "..", "runbooks"), samples)
 	tree := filepath.Join(t.TempDir(), "tree")
 	if err := gentree.Generate(tree, gentree.Config{N: 60, Seed: 7}); err != nil {
 		t.Fatal(err)
 	}
-	blocks(t, tree, samples)
+	highlighttest.FencedBlocks(t, tree, samples)
 	for _, lang := range contentLanguages {
 		if len(samples[lang]) < 3 {
 			t.Fatalf("only %d %s samples", len(samples[lang]), lang)

@@ -116,14 +116,7 @@ func TestWordListsMatchRegexp2(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			l := chroma.MustNewLexer(&chroma.Config{Name: tt.name, CaseInsensitive: tt.ignoreCase}, func() chroma.Rules {
-				return chroma.Rules{"root": {{Pattern: tt.pattern, Type: chroma.Keyword}}}
-			})
-			rl := &ruleLexer{RegexLexer: l}
-			if _, err := rl.Tokenise(nil, ""); err != nil || rl.err != nil {
-				t.Fatalf("%v, %v", err, rl.err)
-			}
-			rules := rl.states["root"]
+			rl, rules := oneRule(t, tt.pattern, tt.ignoreCase)
 			if w := rules[0].words; w == nil || w.exact != tt.exact {
 				t.Fatalf("the rule's word list is %+v, want one with exact %v", w, tt.exact)
 			}
