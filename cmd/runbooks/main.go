@@ -73,6 +73,9 @@ func main() {
 		<-ctx.Done()
 		stop()
 	}()
+	if len(os.Args) > 1 && (os.Args[1] == "build" || os.Args[1] == "check") {
+		paceGC(os.Getenv, heapFloor) // one-shot commands; not serve, which runs for hours
+	}
 	code := run(ctx, env{stdout: os.Stdout, stderr: os.Stderr, getenv: os.Getenv}, os.Args[1:])
 	stop()
 	os.Exit(code)
