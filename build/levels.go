@@ -1,6 +1,7 @@
 package build
 
 import (
+	"bytes"
 	"regexp"
 	"strings"
 
@@ -97,7 +98,7 @@ var disableComment = regexp.MustCompile(`^(\s*)<!--\s*runbooks-disable-next-line
 // disables finds the disable comments of a page's Markdown body, which
 // starts on file line bodyLine; comments inside code blocks are code.
 func disables(body []byte, bodyLine int) []page.Disable {
-	if !strings.Contains(string(body), "runbooks-disable-next-line") {
+	if !bytes.Contains(body, []byte("runbooks-disable-next-line")) {
 		return nil
 	}
 	var out []page.Disable

@@ -442,10 +442,14 @@ var (
 // sessions, or updates a table without a WHERE.
 func sqlDestructive(text string) bool {
 	text = stripSQLComments(text)
-	if sqlAlways.MatchString(text) {
-		return true
+	lower := asciiLower(text)
+	if strings.Contains(lower, "delete") || strings.Contains(lower, "drop") || strings.Contains(lower, "truncate") ||
+		strings.Contains(lower, "pg_") || strings.Contains(lower, "detach") {
+		if sqlAlways.MatchString(text) {
+			return true
+		}
 	}
-	if !sqlUpdate.MatchString(text) {
+	if !strings.Contains(lower, "update") || !sqlUpdate.MatchString(text) {
 		return false
 	}
 	for _, stmt := range strings.Split(text, ";") {
@@ -454,6 +458,22 @@ func sqlDestructive(text string) bool {
 		}
 	}
 	return false
+}
+
+// asciiLower returns s with its ASCII letters in lower case, for
+// sqlDestructive to look for the words its case-insensitive patterns need
+// before it runs them: they are slow, and it reads every argument of every
+// shell command that holds a space. The words hold no k or s, the two
+// ASCII letters that (?i) also matches non-ASCII runes for (K, ſ), so the
+// search misses no text the patterns match.
+func asciiLower(s string) string {
+	b := []byte(s)
+	for i, c := range b {
+		if 'A' <= c && c <= 'Z' {
+			b[i] = c + 'a' - 'A'
+		}
+	}
+	return string(b)
 }
 
 // firstSQLWords names the destructive statement in SQL text: "DELETE FROM".
