@@ -23,6 +23,7 @@ import (
 	"github.com/arcaapi/runbooks/build/highlight"
 	"github.com/arcaapi/runbooks/build/link"
 	"github.com/arcaapi/runbooks/build/output"
+	"github.com/arcaapi/runbooks/build/srcfs"
 )
 
 // Config is a build's settings: one flat struct, filled from the
@@ -304,7 +305,7 @@ func openSource(dir string) (fs.FS, error) {
 	if err != nil {
 		return nil, err
 	}
-	return root.FS(), nil
+	return srcfs.New(root), nil
 }
 
 // openRoot opens the source folder as an os.Root.

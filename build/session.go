@@ -15,6 +15,7 @@ import (
 	"github.com/arcaapi/runbooks/build/page"
 	"github.com/arcaapi/runbooks/build/publish"
 	"github.com/arcaapi/runbooks/build/render"
+	"github.com/arcaapi/runbooks/build/srcfs"
 )
 
 // Session is the pipeline kept alive between changes, for the preview
@@ -29,10 +30,10 @@ import (
 // number of changes: it keeps the last site and no page's HTML, and the
 // highlighter keeps its blocks within its budget (highlight.MemBudget).
 type Session struct {
-	flags  Config   // as given, before runbooks.toml: configured again when the file changes
-	srcAbs string   // the source folder, absolute
-	set    settings // flags configured, with the source open
-	root   *os.Root // what set.src reads: reopened when the folder is replaced
+	flags  Config    // as given, before runbooks.toml: configured again when the file changes
+	srcAbs string    // the source folder, absolute
+	set    settings  // flags configured, with the source open
+	src    *srcfs.FS // what set.src reads: reopened when the folder is replaced
 	hl     *highlight.Highlighter
 	theme  *render.Theme // nil until Preview first needs it
 	last   *Site         // the newest parse, good or not: the base of the next Apply
@@ -57,9 +58,9 @@ func NewSession(cfg Config) (*Session, error) {
 	if err != nil {
 		return nil, err
 	}
-	s.root = root
+	s.src = srcfs.New(root)
 	if err := s.configure(); err != nil {
-		root.Close()
+		s.src.Close()
 		return nil, err
 	}
 	// No persistent block store: a preview highlights only the pages
@@ -76,7 +77,7 @@ func (s *Session) configure() error {
 		return err
 	}
 	cfg.BaseURL = ""
-	set, err := prepareFS(cfg, s.root.FS())
+	set, err := prepareFS(cfg, s.src)
 	if err != nil {
 		return err
 	}
@@ -86,7 +87,7 @@ func (s *Session) configure() error {
 }
 
 // Close closes the source folder.
-func (s *Session) Close() error { return s.root.Close() }
+func (s *Session) Close() error { return s.src.Close() }
 
 // Change is a site after a batch of changes, with its problems.
 type Change struct {
@@ -165,16 +166,16 @@ func (s *Session) reopen() error {
 	if err != nil {
 		return fmt.Errorf("source folder: %w", err)
 	}
-	if was, err := s.root.Stat("."); err == nil && os.SameFile(was, now) {
+	if was, err := s.src.Stat("."); err == nil && os.SameFile(was, now) {
 		return nil
 	}
 	root, err := openRoot(s.srcAbs)
 	if err != nil {
 		return err
 	}
-	s.root.Close()
-	s.root = root
-	s.set.src = root.FS()
+	s.src.Close()
+	s.src = srcfs.New(root)
+	s.set.src = s.src
 	return nil
 }
 

@@ -11,3 +11,9 @@ func openNoFollow(p string) (*os.File, error) {
 	}
 	return os.Open(p)
 }
+
+// writeNew writes data to the file at p, creating it or replacing what it
+// holds.
+func writeNew(p string, data []byte) error {
+	return os.WriteFile(p, data, 0o644)
+}

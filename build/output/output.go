@@ -416,7 +416,7 @@ func (d *Dir) write(rel string, data []byte) error {
 			return fmt.Errorf("write output: %w", err)
 		}
 	}
-	if err := os.WriteFile(p, data, 0o644); err != nil {
+	if err := writeNew(p, data); err != nil {
 		return fmt.Errorf("write output: %w", err)
 	}
 	return nil
