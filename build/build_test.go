@@ -148,12 +148,16 @@ func TestLinksRewritten(t *testing.T) {
 	}{
 		{"relative", "", map[string][]string{
 			"api-down/index.html": {`href="../db/pool/index.html#notes"`, `href="../db/index.html"`, `src="../img/flow.png"`, `href="../assets/style.`},
-			"db/pool/index.html":  {`href="../../index.html"`, `href="../../assets/style.`, `<script src="../../assets/runbooks.`},
-			"index.html":          {`href="api-down/index.html#step-2-check"`, `href="assets/style.`, `<script src="assets/runbooks.`},
+			"db/pool/index.html": {`href="../../index.html"`, `href="../../assets/style.`, `<script src="../../assets/runbooks.`,
+				// the header and footer, rendered once per folder depth
+				`<a class="site-title" href="../../index.html">`, `action="../../search/index.html"`, `data-script="../../assets/search.`,
+				`<a href="../../search/index.html">Search</a></p>`},
+			"index.html": {`href="api-down/index.html#step-2-check"`, `href="assets/style.`, `<script src="assets/runbooks.`,
+				`<a class="site-title" href="index.html">`, `action="search/index.html"`, `<a href="search/index.html">Search</a></p>`},
 		}},
 		{"sub-path", "https://example.github.io/ops/", map[string][]string{
 			"api-down/index.html": {`href="/ops/db/pool/#notes"`, `href="/ops/db/"`, `src="/ops/img/flow.png"`, `href="/ops/assets/style.`, `<link rel="canonical" href="https://example.github.io/ops/api-down/">`},
-			"db/pool/index.html":  {`href="/ops/"`},
+			"db/pool/index.html":  {`href="/ops/"`, `action="/ops/search/"`, `<a href="/ops/search/">Search</a></p>`},
 			"index.html":          {`href="/ops/api-down/#step-2-check"`},
 		}},
 	} {

@@ -50,14 +50,20 @@ type SiteData struct {
 	// Assets is the theme's links to its stylesheets and scripts,
 	// rendered by its "assets" template from the rest of SiteData: once
 	// for every page with the same root href, rather than every page
-	// looking up and escaping each href. "" when the theme has no such
-	// template.
-	Assets template.HTML
+	// looking up and escaping each href. Header and Footer are the
+	// site's header and footer, rendered the same way by the
+	// "site-header" and "site-footer" templates. Each is "" when the
+	// theme has no such template.
+	Assets, Header, Footer template.HTML
 }
 
-// assetsTemplate renders SiteData.Assets; its output depends on the
-// SiteData alone.
-const assetsTemplate = "assets"
+// The templates that render SiteData.Assets, Header and Footer; their
+// output depends on the SiteData alone.
+const (
+	assetsTemplate = "assets"
+	headerTemplate = "site-header"
+	footerTemplate = "site-footer"
+)
 
 // PageInfo is the current page's metadata, ready to show.
 type PageInfo struct {
@@ -134,9 +140,17 @@ func (r *Renderer) siteData(from string) (SiteData, error) {
 		BuildDate:  r.site.BuildDate.Format(page.DateLayout),
 		Nav:        r.navHref(from),
 	}
-	var err error
-	sd.Assets, err = r.execPart(assetsTemplate, sd)
-	return sd, err
+	for _, part := range []struct {
+		name string
+		to   *template.HTML
+	}{{assetsTemplate, &sd.Assets}, {headerTemplate, &sd.Header}, {footerTemplate, &sd.Footer}} {
+		html, err := r.execPart(part.name, sd)
+		if err != nil {
+			return SiteData{}, err
+		}
+		*part.to = html
+	}
+	return sd, nil
 }
 
 func (r *Renderer) info(p *page.Page) PageInfo {
