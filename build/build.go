@@ -188,7 +188,7 @@ func (set settings) build(ctx context.Context, dir *output.Dir, last *upToDate) 
 	// The stamp is taken before another build can change the folder.
 	settled := func() {
 		if keep {
-			last.record(set.Out, res)
+			last.record(set.Out, res, dir.Names())
 		}
 	}
 	if err := dir.Commit(settled); err != nil {

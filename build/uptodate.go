@@ -218,9 +218,10 @@ func (u *upToDate) result(out string) (Result, bool) {
 }
 
 // record stamps out as the output of these inputs, with the build's
-// report. Inputs not hashed before the build must have been given to
-// hashRead.
-func (u *upToDate) record(out string, res Result) {
+// report; names are what out holds, when the output stage knows it (see
+// output.Dir.Names), else nil. Inputs not hashed before the build must
+// have been given to hashRead.
+func (u *upToDate) record(out string, res Result, names []string) {
 	if u == nil {
 		return
 	}
@@ -231,7 +232,13 @@ func (u *upToDate) record(out string, res Result) {
 	if err != nil {
 		return
 	}
-	s, err := stamp.Take(abs, u.inputs, stamp.Now(filepath.Dir(abs)))
+	since := stamp.Now(filepath.Dir(abs))
+	var s *stamp.Stamp
+	if names != nil {
+		s, err = stamp.TakeNames(abs, names, u.inputs, since)
+	} else {
+		s, err = stamp.Take(abs, u.inputs, since)
+	}
 	if err != nil {
 		return
 	}

@@ -76,6 +76,7 @@ type Dir struct {
 	liveDirs  []string        // folders in live, by slash name
 	leaveErr  error           // why copying the unchanged files into work failed
 	unchanged bool            // Commit left the output folder as it was
+	swapped   bool            // Commit moved work into place
 }
 
 // Create checks that out may be replaced by a build of src and prepares
@@ -620,6 +621,7 @@ func (d *Dir) Commit(settled func()) error {
 		if err := os.Rename(d.work, d.final); err != nil {
 			return fmt.Errorf("move output into place: %w", err)
 		}
+		d.swapped = true
 		if settled != nil {
 			settled()
 		}
@@ -631,6 +633,7 @@ func (d *Dir) Commit(settled func()) error {
 	if err := exchange(d.work, d.final); err != nil {
 		return fmt.Errorf("move output into place: %w", err)
 	}
+	d.swapped = true
 	if settled != nil {
 		settled()
 	}
@@ -648,6 +651,9 @@ func (d *Dir) prune() error {
 				return err
 			}
 		}
+	}
+	if len(d.oldDirs) == 0 {
+		return nil // no folder an earlier build left: none to remove
 	}
 	needed := map[string]bool{}
 	for name := range d.written {
@@ -682,6 +688,32 @@ func (d *Dir) Abort() {
 
 // Path returns the folder being written.
 func (d *Dir) Path() string { return d.work }
+
+// Names returns the slash paths of everything in the output folder, once
+// Commit has moved into place a folder this build made: the files the
+// build wrote, the marker, and their folders, sorted. A stamp of the
+// folder can take them without listing it again (stamp.TakeNames). It
+// returns nil for a folder that also held what an earlier build left, and
+// before Commit.
+func (d *Dir) Names() []string {
+	if !d.fresh || !d.swapped {
+		return nil
+	}
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	names := make([]string, 0, 1+len(d.written)+len(d.made))
+	names = append(names, Marker)
+	for name := range d.written {
+		names = append(names, name)
+	}
+	for p := range d.made {
+		if p != d.work {
+			names = append(names, filepath.ToSlash(p[len(d.work)+1:]))
+		}
+	}
+	slices.Sort(names)
+	return names
+}
 
 // Unchanged reports whether Commit found the output folder already
 // holding exactly the site, and so left it as it was.

@@ -3,6 +3,7 @@ package output_test
 import (
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -201,4 +202,54 @@ func TestSpareFolderIsSafe(t *testing.T) {
 			t.Errorf("output is %v, want %v", got, want(site))
 		}
 	})
+}
+
+// Names lists what the output folder holds after Commit moved in a folder
+// the build made, and nothing where the folder also held what an earlier
+// build left, or where nothing was moved.
+func TestNames(t *testing.T) {
+	top := t.TempDir()
+	out, src := filepath.Join(top, "public"), filepath.Join(top, "runbooks")
+	listing := func() []string {
+		var names []string
+		filepath.WalkDir(out, func(p string, _ os.DirEntry, err error) error {
+			if err == nil && p != out {
+				names = append(names, filepath.ToSlash(p[len(out)+1:]))
+			}
+			return err
+		})
+		return names
+	}
+	for i, c := range []struct {
+		files map[string]string
+		named bool
+	}{
+		{map[string]string{"index.html": "a", "db/pool/index.html": "b", "assets/x.css": "c"}, true},   // a new folder, renamed into place
+		{map[string]string{"index.html": "a", "db/pool/index.html": "b", "assets/x.css": "c"}, false},  // the output already held the site
+		{map[string]string{"index.html": "A", "db/pool/index.html": "b", "api/index.html": "d"}, true}, // a new spare folder, swapped in
+		{map[string]string{"index.html": "A2", "db/pool/index.html": "b"}, false},                      // the spare folder of the last build, reused
+	} {
+		d, err := output.Create(out, src)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for name, data := range c.files {
+			if err := d.WriteFile(name, []byte(data)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if names := d.Names(); names != nil {
+			t.Errorf("build %d: Names before Commit = %q", i+1, names)
+		}
+		if err := d.Commit(nil); err != nil {
+			t.Fatal(err)
+		}
+		names := d.Names()
+		switch {
+		case !c.named && names != nil:
+			t.Errorf("build %d: Names = %q, want nil", i+1, names)
+		case c.named && !slices.Equal(names, listing()):
+			t.Errorf("build %d: Names = %q, the folder holds %q", i+1, names, listing())
+		}
+	}
 }
