@@ -6,8 +6,11 @@
 // regular file cannot use: about sixteen calls for a runbook three folders
 // down. On Linux, FS reads it with one openat2 call that the kernel
 // confines to the folder (RESOLVE_BENEATH), a stat, the reads and a close.
-// Wherever that fails (an older kernel, a filter that forbids the call,
-// a symlink, a path that would leave the folder) the read is os.Root's,
+// Listing a folder through os.Root also stats every entry; FS lists it
+// with the types the listing itself gives, which is all the walks of the
+// tree use, and stats an entry only when its Info is asked for. Wherever
+// openat2 fails (an older kernel, a filter that forbids the call, a
+// symlink, a path that would leave the folder) the answer is os.Root's,
 // with its errors.
 package srcfs
 

@@ -17,8 +17,8 @@ var beneath = unix.OpenHow{
 	Resolve: unix.RESOLVE_BENEATH | unix.RESOLVE_NO_MAGICLINKS,
 }
 
-// errNotRegular sends a read of anything but a regular file (a FIFO that
-// would block, a device) to os.Root's path.
+// errNotRegular sends a read of anything but a regular file (a folder, a
+// FIFO, a device) to os.Root's path, which answers it as it always has.
 var errNotRegular = errors.New("not a regular file")
 
 // readBeneath reads the file at the slash path name inside the folder

@@ -12,12 +12,12 @@ import (
 // what the last collection found live, so while a build's live data is
 // small (every build starts with none, and keeps only what the checks and
 // the navigation need) it collects many times a second: at 10,000 pages,
-// 66 collections took 2.5 s of CPU, a tenth of the build. Letting the
-// heap grow to the floor first cuts that to 18 collections and 1.6 s
-// without raising the peak memory, which twice the final live data sets
-// anyway (530 MiB there). Once twice the live data passes the floor,
-// pacing is Go's default again, so the floor never holds the heap at a
-// limit the way a soft memory limit does.
+// 66 collections took 2.5 to 2.9 s of CPU, a tenth of the build. Letting
+// the heap grow to the floor first cuts that to 15 to 17 collections and
+// 1.3 to 1.7 s, for a peak that twice the final live data mostly sets
+// anyway (530 MiB there before, 575 after). Once twice the live data
+// passes the floor, pacing is Go's default again, so the floor never
+// holds the heap at a limit the way a soft memory limit does.
 const heapFloor = 320 << 20
 
 // paceGC sets the garbage collector's target, after every collection, to
