@@ -10,11 +10,21 @@ import (
 
 const fastSupported = true
 
-// beneath confines openat2 to the folder: no "..", absolute path or
-// symlink may leave it, and /proc's magic links are refused.
-var beneath = unix.OpenHow{
-	Flags:   unix.O_RDONLY | unix.O_CLOEXEC | unix.O_NOCTTY | unix.O_NONBLOCK,
-	Resolve: unix.RESOLVE_BENEATH | unix.RESOLVE_NO_MAGICLINKS,
+// openBeneath opens the slash path name inside the folder open as dirfd,
+// read-only, with flags added. The kernel confines the whole path to the
+// folder: no "..", absolute path or symlink may leave it, and /proc's
+// magic links are refused.
+func openBeneath(dirfd int, name string, flags uint64) (int, error) {
+	how := unix.OpenHow{
+		Flags:   unix.O_RDONLY | unix.O_CLOEXEC | flags,
+		Resolve: unix.RESOLVE_BENEATH | unix.RESOLVE_NO_MAGICLINKS,
+	}
+	for {
+		fd, err := unix.Openat2(dirfd, name, &how)
+		if err != unix.EINTR {
+			return fd, err
+		}
+	}
 }
 
 // errNotRegular sends a read of anything but a regular file (a folder, a
@@ -24,15 +34,7 @@ var errNotRegular = errors.New("not a regular file")
 // readBeneath reads the file at the slash path name inside the folder
 // open as dirfd.
 func readBeneath(dirfd int, name string) ([]byte, error) {
-	how := beneath
-	var fd int
-	var err error
-	for {
-		fd, err = unix.Openat2(dirfd, name, &how)
-		if err != unix.EINTR {
-			break
-		}
-	}
+	fd, err := openBeneath(dirfd, name, unix.O_NOCTTY|unix.O_NONBLOCK)
 	if err != nil {
 		return nil, err
 	}
@@ -73,18 +75,7 @@ func unsupported(err error) bool {
 // readDirBeneath lists the folder at the slash path name inside the
 // folder open as dirfd, in the order the file system gives.
 func readDirBeneath(dirfd int, name string) ([]fs.DirEntry, error) {
-	how := unix.OpenHow{
-		Flags:   unix.O_RDONLY | unix.O_CLOEXEC | unix.O_DIRECTORY,
-		Resolve: beneath.Resolve,
-	}
-	var fd int
-	var err error
-	for {
-		fd, err = unix.Openat2(dirfd, name, &how)
-		if err != unix.EINTR {
-			break
-		}
-	}
+	fd, err := openBeneath(dirfd, name, unix.O_DIRECTORY)
 	if err != nil {
 		return nil, err
 	}

@@ -1,7 +1,6 @@
 package lexer
 
 import (
-	"slices"
 	"testing"
 
 	"github.com/alecthomas/chroma/v2"
@@ -86,25 +85,7 @@ func TestCharRunsMatchRegexp2(t *testing.T) {
 			if rules[0].run == nil {
 				t.Fatalf("%s is not taken for a run of characters", tt.pattern)
 			}
-			re := rules[0].rule.Regexp
-			for in, start := range tt.starts {
-				text := []rune(in)
-				for pos := range text {
-					var want []string
-					if m, err := re.FindRunesMatchStartingAt(text, pos); err != nil {
-						t.Fatal(err)
-					} else if m != nil && m.RuneIndex == pos {
-						want = []string{m.String()}
-					}
-					got := matchAt(rl, rules, text, pos)
-					if !slices.Equal(got, want) {
-						t.Errorf("%q at %d: the loop matches %q, regexp2 %q", in, pos, got, want)
-					}
-					if pos == 0 && len(want) > 0 && want[0] != start || pos == 0 && len(want) == 0 && start != "" {
-						t.Errorf("%q: regexp2 matches %q at its start, the case says %q", in, want, start)
-					}
-				}
-			}
+			matchesAsRegexp2(t, rl, rules, tt.starts)
 		})
 	}
 }

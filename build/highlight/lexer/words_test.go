@@ -120,28 +120,37 @@ func TestWordListsMatchRegexp2(t *testing.T) {
 			if w := rules[0].words; w == nil || w.exact != tt.exact {
 				t.Fatalf("the rule's word list is %+v, want one with exact %v", w, tt.exact)
 			}
-			re := rules[0].rule.Regexp
-			for in, start := range tt.starts {
-				text := []rune(in)
-				for pos := range text {
-					var want []string
-					if m, err := re.FindRunesMatchStartingAt(text, pos); err != nil {
-						t.Fatal(err)
-					} else if m != nil && m.RuneIndex == pos {
-						for _, g := range m.Groups() {
-							want = append(want, g.String())
-						}
-					}
-					got := matchAt(rl, rules, text, pos)
-					if !slices.Equal(got, want) {
-						t.Errorf("%q at %d: the loop matches %q, regexp2 %q", in, pos, got, want)
-					}
-					if pos == 0 && (len(want) > 0) != (start != "") || len(want) > 0 && pos == 0 && want[0] != start {
-						t.Errorf("%q: regexp2 matches %q at its start, the case says %q", in, want, start)
-					}
+			matchesAsRegexp2(t, rl, rules, tt.starts)
+		})
+	}
+}
+
+// matchesAsRegexp2 checks that the loop's match of rules, a single rule,
+// gives regexp2's groups at every position of each input, and that
+// regexp2 matches what starts says at the start of each ("" for no match
+// or an empty one).
+func matchesAsRegexp2(t *testing.T, rl *ruleLexer, rules []*ruleInfo, starts map[string]string) {
+	t.Helper()
+	re := rules[0].rule.Regexp
+	for in, start := range starts {
+		text := []rune(in)
+		for pos := range text {
+			var want []string
+			if m, err := re.FindRunesMatchStartingAt(text, pos); err != nil {
+				t.Fatal(err)
+			} else if m != nil && m.RuneIndex == pos {
+				for _, g := range m.Groups() {
+					want = append(want, g.String())
 				}
 			}
-		})
+			got := matchAt(rl, rules, text, pos)
+			if !slices.Equal(got, want) {
+				t.Errorf("%q at %d: the loop matches %q, regexp2 %q", in, pos, got, want)
+			}
+			if pos == 0 && (len(want) > 0 && want[0] != start || len(want) == 0 && start != "") {
+				t.Errorf("%q: regexp2 matches %q at its start, the case says %q", in, want, start)
+			}
+		}
 	}
 }
 
