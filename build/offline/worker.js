@@ -48,13 +48,21 @@ self.addEventListener("activate", function (e) {
   }).then(function () { return self.clients.claim(); }));
 });
 
+// kept returns the worker's cache, or undefined once it is gone: only
+// install makes it, so that a cache the site deleted when it stopped
+// working offline is not made again by a page the old worker still serves.
+function kept() {
+  return caches.has(CACHE).then(function (has) { return has ? caches.open(CACHE) : undefined; });
+}
+
 // cached returns the cached answer for a request: the page itself, or
 // the index.html of a folder URL.
 function cached(req) {
   var u = new URL(req.url);
   u.search = "";
   u.hash = "";
-  return caches.open(CACHE).then(function (cache) {
+  return kept().then(function (cache) {
+    if (!cache) return undefined;
     return cache.match(u.href).then(function (res) {
       if (res || u.pathname.slice(-1) !== "/") return res;
       return cache.match(u.href + "index.html");
@@ -78,7 +86,7 @@ function fresh(req) {
       }
       if (res.ok && !new URL(req.url).search) {
         var copy = res.clone();
-        Promise.all([caches.open(CACHE), clean(copy)]).then(function (a) { return a[0].put(req.url, a[1]); });
+        Promise.all([kept(), clean(copy)]).then(function (a) { return a[0] && a[0].put(req.url, a[1]); });
       }
       resolve(res);
     }, function (err) { clearTimeout(timer); reject(err); });
