@@ -60,6 +60,14 @@ const MaxLateBlocks = 8
 // bound its memory grows with the length of the writing session.
 const MemBudget = 64 << 20
 
+// StoredShare is the part of MemBudget a Highlighter with a store keeps:
+// the store serves a repeated block from its file (the blocks of this
+// build too), so memory need only spare the most frequent repeats that
+// read. A build of 10,000 pages with no repeats otherwise holds all of
+// its 64 MiB to the end, and every one of those bytes costs a page fault
+// and the collector's time.
+const StoredShare = 16
+
 // keyOf returns the key of a block of code in lang, in memory and in the
 // persistent store (whose file name carries the rest of what a block's
 // HTML depends on: see Settings).
@@ -116,7 +124,7 @@ type Highlighter struct {
 	blocks  map[cache.Key]*entry
 	recent  *list.List // of *entry with their HTML, most recently used first
 	memUsed int        // bytes of HTML of the entries in recent
-	budget  int        // MemBudget; smaller in tests
+	budget  int        // MemBudget, a StoredShare of it with a store; smaller in tests
 	stats   Stats
 	lexTime time.Duration // MaxLexTime; shorter in tests
 	late    int           // blocks that ran out of lexing time
@@ -240,7 +248,11 @@ func (h *Highlighter) keep(e *entry) {
 	}
 	e.elem = h.recent.PushFront(e)
 	h.memUsed += len(e.html)
-	for h.memUsed > h.budget && h.recent.Len() > 0 {
+	budget := h.budget
+	if h.store.Load() != nil {
+		budget /= StoredShare
+	}
+	for h.memUsed > budget && h.recent.Len() > 0 {
 		old := h.recent.Remove(h.recent.Back()).(*entry)
 		old.elem = nil
 		h.memUsed -= len(old.html)

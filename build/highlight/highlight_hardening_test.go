@@ -89,6 +89,40 @@ func TestPanickingLexerFallsBackToPlainText(t *testing.T) {
 	}
 }
 
+// TestStoreServesWhatMemoryForgets: with a store, memory keeps a
+// StoredShare of the budget, and a block it forgot comes back from the
+// store's file, highlighted by this build, not lexed again; the same HTML.
+func TestStoreServesWhatMemoryForgets(t *testing.T) {
+	h := New(open(t.TempDir(), "site"))
+	h.budget = 64 << 10
+	block := func(i int) []byte {
+		return []byte(fmt.Sprintf("kubectl -n ns%d get pods --selector app=api-%d | grep -v Running\necho %q\n", i, i, strings.Repeat("x", 200)))
+	}
+	first, _ := h.Highlight("bash", block(0))
+	const n = 500
+	for i := 1; i < n; i++ {
+		h.Highlight("bash", block(i))
+		if used := h.MemUsed(); used > h.budget/StoredShare {
+			t.Fatalf("after %d blocks: %d bytes kept, over %d", i+1, used, h.budget/StoredShare)
+		}
+	}
+	before := h.Stats()
+	again, _ := h.Highlight("bash", block(0))
+	if st := h.Stats(); st.FromStore != before.FromStore+1 || st.Lexed != before.Lexed {
+		t.Errorf("the first block again: %+v, then %+v; want it from the store", before, st)
+	}
+	if again != first {
+		t.Errorf("from the store:\n%s\nwant\n%s", again, first)
+	}
+	h.Detach() // as the preview server does after its first build
+	for i := n; i < 2*n; i++ {
+		h.Highlight("bash", block(i))
+	}
+	if used := h.MemUsed(); used <= h.budget/StoredShare || used > h.budget {
+		t.Errorf("without the store %d bytes kept, want up to the whole budget of %d", used, h.budget)
+	}
+}
+
 // TestMemoryBounded highlights many distinct blocks, as a preview server
 // does over a long session of saves: the HTML kept in memory stays within
 // the budget, the most recent blocks are still served from memory, and the
