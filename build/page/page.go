@@ -4,9 +4,12 @@
 package page
 
 import (
+	"cmp"
 	"slices"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/arcaapi/runbooks/build/params"
 )
@@ -312,4 +315,32 @@ func URLOf(path string) string {
 type File struct {
 	Name string
 	Data []byte
+}
+
+// CompareTitles orders two titles as the navigation and the search index
+// list pages: as cmp.Compare orders their strings.ToLower forms, without
+// making them (a sort of 10,000 titles would make half a million).
+func CompareTitles(a, b string) int {
+	for a != "" && b != "" {
+		ra, na := lowerRune(a)
+		rb, nb := lowerRune(b)
+		if ra != rb {
+			return cmp.Compare(ra, rb) // UTF-8 orders its bytes as it orders code points
+		}
+		a, b = a[na:], b[nb:]
+	}
+	return cmp.Compare(len(a), len(b))
+}
+
+// lowerRune returns the first rune of s as strings.ToLower writes it (an
+// invalid byte as utf8.RuneError), and its width in s.
+func lowerRune(s string) (rune, int) {
+	if c := s[0]; c < utf8.RuneSelf {
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		return rune(c), 1
+	}
+	r, n := utf8.DecodeRuneInString(s)
+	return unicode.ToLower(r), n
 }

@@ -88,7 +88,6 @@ func LoadTheme(themeFS fs.FS) (*Theme, error) {
 // New returns the renderer of a site in a theme.
 func New(theme *Theme, site Site) *Renderer {
 	r := &Renderer{site: site, Theme: theme}
-	lower := make(map[*page.Page]string, len(site.Pages)) // each title lowered once, not on every comparison
 	for _, p := range site.Pages {
 		if hasDiagram(p) {
 			r.diagrams++
@@ -98,13 +97,10 @@ func New(theme *Theme, site Site) *Renderer {
 		}
 		g := p.Meta.Group()
 		r.groups[g] = append(r.groups[g], p)
-		lower[p] = strings.ToLower(p.Meta.Title)
-		r.titles = append(r.titles, lower[p])
+		r.titles = append(r.titles, strings.ToLower(p.Meta.Title))
 	}
 	for g := range r.groups {
-		slices.SortFunc(r.groups[g], func(a, b *page.Page) int {
-			return cmp.Or(byWeight(a.Meta.Weight, b.Meta.Weight), cmp.Compare(lower[a], lower[b]), cmp.Compare(a.Path, b.Path))
-		})
+		slices.SortFunc(r.groups[g], navOrder)
 	}
 	slices.Sort(r.titles)
 	if theme.tmpl.Lookup(navFolderTemplate) != nil {
@@ -185,7 +181,7 @@ func inNav(p *page.Page) bool { return p.URL != "" }
 // title, then path.
 func navOrder(a, b *page.Page) int {
 	return cmp.Or(byWeight(a.Meta.Weight, b.Meta.Weight),
-		cmp.Compare(strings.ToLower(a.Meta.Title), strings.ToLower(b.Meta.Title)), cmp.Compare(a.Path, b.Path))
+		page.CompareTitles(a.Meta.Title, b.Meta.Title), cmp.Compare(a.Path, b.Path))
 }
 
 // posOf returns the index of p, a page of the navigation, within its

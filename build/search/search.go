@@ -164,7 +164,7 @@ func New(pages []*page.Page) *Index {
 	slices.SortStableFunc(sorted, func(a, b *page.Page) int {
 		return cmp.Or(
 			cmp.Compare(a.Meta.Group(), b.Meta.Group()),
-			cmp.Compare(strings.ToLower(a.Meta.Title), strings.ToLower(b.Meta.Title)),
+			page.CompareTitles(a.Meta.Title, b.Meta.Title),
 			cmp.Compare(a.Path, b.Path))
 	})
 	ix := &Index{Pages: make([]Entry, len(sorted)), Terms: map[string]*Postings{}}
