@@ -44,10 +44,12 @@ func (p *parser) bodies(hl markdown.Highlighter, strict bool) *bodies {
 }
 
 // render returns the HTML of pg's Markdown: as the parse stage rendered
-// it, else from the source the parser kept, else read again.
-func (b *bodies) render(ctx context.Context, pg *page.Page) (page.Body, error) {
+// it, else from the source the parser kept, else read again. A body the
+// parse stage rendered is read into *buf when buf is not nil (see
+// cache.Pages.Body).
+func (b *bodies) render(ctx context.Context, pg *page.Page, buf *[]byte) (page.Body, error) {
 	if b.spill != nil {
-		if body, ok, err := b.spill.body(pg.Path); ok || err != nil {
+		if body, ok, err := b.spill.body(pg.Path, buf); ok || err != nil {
 			return body, err
 		}
 	}
@@ -108,5 +110,5 @@ func sourceSum(data []byte) uint32 { return crc32.Checksum(data, castagnoli) }
 // what a page says. The site keeps no page's HTML; this reads the source
 // again.
 func (s *Site) Body(ctx context.Context, pg *page.Page) (page.Body, error) {
-	return s.parser.bodies(highlight.Plain{}, true).render(ctx, pg)
+	return s.parser.bodies(highlight.Plain{}, true).render(ctx, pg, nil)
 }

@@ -322,7 +322,7 @@ func (p *Preview) File(ctx context.Context, name string) ([]byte, bool, error) {
 
 // page renders the page pg, its body read from its source now.
 func (p *Preview) page(ctx context.Context, pg *page.Page) ([]byte, error) {
-	body, err := p.bodies.render(ctx, pg)
+	body, err := p.bodies.render(ctx, pg, nil)
 	if err != nil {
 		return nil, fmt.Errorf("render %s: %w", pg.Path, err)
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"slices"
 	"sync"
 	"sync/atomic"
 
@@ -103,22 +104,27 @@ func (s *spill) stored(path string, k cache.Key) *page.Body {
 	return body
 }
 
-// body returns the body kept for the page at path, if there is one.
-func (s *spill) body(path string) (page.Body, bool, error) {
+// body returns the body kept for the page at path, if there is one, read
+// into *buf when buf is not nil (see cache.Pages.Body).
+func (s *spill) body(path string, buf *[]byte) (page.Body, bool, error) {
 	s.mu.Lock()
 	k, inCache := s.keys[path]
 	sp, ok := s.at[path]
 	s.mu.Unlock()
 	if inCache {
-		body, ok := s.pages.Body(k)
+		body, ok := s.pages.Body(k, buf)
 		return body, ok, nil
 	}
 	if !ok || sp.failed {
 		return page.Body{}, false, nil
 	}
-	buf := make([]byte, sp.n)
-	if _, err := s.f.ReadAt(buf, sp.off); err != nil {
+	data := make([]byte, sp.n)
+	if buf != nil {
+		*buf = slices.Grow((*buf)[:0], sp.n)[:sp.n]
+		data = *buf
+	}
+	if _, err := s.f.ReadAt(data, sp.off); err != nil {
 		return page.Body{}, false, fmt.Errorf("spill file: %w", err)
 	}
-	return page.Body{H1: buf[:sp.h1:sp.h1], Rest: buf[sp.h1:]}, true, nil
+	return page.Body{H1: data[:sp.h1:sp.h1], Rest: data[sp.h1:]}, true, nil
 }

@@ -53,19 +53,20 @@ func (set settings) render(ctx context.Context, site *Site, theme *render.Theme,
 	}
 	files := make(chan error, 1)
 	go func() { files <- renderFiles(site, r, owners) }()
-	var bufs sync.Pool // of *bytes.Buffer, a page's reused for the next
+	var bufs sync.Pool // of *pageBufs, a page's reused for the next
 	perr := parallel(ctx, len(site.Pages), func(i int) {
 		p := site.Pages[i]
-		body, err := bodies.render(ctx, p)
+		pb, _ := bufs.Get().(*pageBufs)
+		if pb == nil {
+			pb = new(pageBufs)
+		}
+		defer bufs.Put(pb)
+		body, err := bodies.render(ctx, p, &pb.body)
 		if err != nil {
 			fail(err)
 			return
 		}
-		buf, _ := bufs.Get().(*bytes.Buffer)
-		if buf == nil {
-			buf = new(bytes.Buffer)
-		}
-		defer bufs.Put(buf)
+		buf := &pb.out
 		buf.Reset()
 		buf.Grow(len(body.H1) + len(body.Rest) + pageFrame)
 		if err := r.Page(buf, p, body); err != nil {
@@ -85,6 +86,13 @@ func (set settings) render(ctx context.Context, site *Site, theme *render.Theme,
 		return err
 	}
 	return owners.by(generated).WriteFile(offline.WorkerName, sw)
+}
+
+// pageBufs are the buffers of one page being written, reused for the next:
+// the body read back from the parse stage, and the page.
+type pageBufs struct {
+	body []byte
+	out  bytes.Buffer
 }
 
 // pageFrame is about the bytes of a page that are not its body (the

@@ -337,9 +337,11 @@ func (c *Pages) Put(k Key, e *Entry, body *page.Body) {
 }
 
 // Body returns the body stored with the entry for k, got or put by this
-// build. It reports false when there is none, or it does not read back
-// intact: the page is then rendered from its source.
-func (c *Pages) Body(k Key) (page.Body, bool) {
+// build. With buf, the body is read into *buf, grown as it needs: the
+// caller can pass the same buf for every page, and the body is its own
+// until it does. It reports false when there is none, or it does not
+// read back intact: the page is then rendered from its source.
+func (c *Pages) Body(k Key, buf *[]byte) (page.Body, bool) {
 	if c == nil {
 		return page.Body{}, false
 	}
@@ -361,11 +363,11 @@ func (c *Pages) Body(k Key) (page.Body, bool) {
 		f = c.old.f
 	}
 	c.mu.Unlock()
-	buf := make([]byte, at.body.n)
-	if _, err := f.ReadAt(buf, at.body.off); err != nil || crc32.Checksum(buf, castagnoli) != at.body.sum {
+	data := into(buf, int(at.body.n))
+	if _, err := f.ReadAt(data, at.body.off); err != nil || crc32.Checksum(data, castagnoli) != at.body.sum {
 		return page.Body{}, false
 	}
-	return page.Body{H1: buf[:at.h1:at.h1], Rest: buf[at.h1:]}, true
+	return page.Body{H1: data[:at.h1:at.h1], Rest: data[at.h1:]}, true
 }
 
 // ForgetBodies makes Save keep none of the bodies put by this build, as
@@ -669,4 +671,14 @@ func (f *feed) ReadByte() (byte, error) {
 	c := f.b[0]
 	f.b = f.b[1:]
 	return c, nil
+}
+
+// into returns n bytes of *buf's storage, grown as needed and kept in
+// *buf, or new ones when buf is nil.
+func into(buf *[]byte, n int) []byte {
+	if buf == nil {
+		return make([]byte, n)
+	}
+	*buf = slices.Grow((*buf)[:0], n)[:n]
+	return *buf
 }

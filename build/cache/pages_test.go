@@ -164,18 +164,18 @@ func TestBodiesSurviveTheFile(t *testing.T) {
 	c.Put(k1, full(), &body)
 	c.Put(k2, full(), nil)
 	for build := 1; build <= 3; build++ {
-		got, ok := c.Body(k1)
+		got, ok := c.Body(k1, nil)
 		if !ok || !reflect.DeepEqual(got, body) {
 			t.Errorf("build %d: body read back as %q, %v", build, got, ok)
 		}
-		if _, ok := c.Body(k2); ok {
+		if _, ok := c.Body(k2, nil); ok {
 			t.Errorf("build %d: a page put without a body has one", build)
 		}
 		if err := c.Save(); err != nil {
 			t.Fatal(err)
 		}
 		c = cache.OpenPages(dir, "", "site")
-		if _, ok := c.Body(k1); ok {
+		if _, ok := c.Body(k1, nil); ok {
 			t.Errorf("build %d: a body is served before its page is got", build+1)
 		}
 		for _, k := range []cache.Key{k1, k2} {
@@ -185,6 +185,29 @@ func TestBodiesSurviveTheFile(t *testing.T) {
 		}
 	}
 	c.Close()
+}
+
+// TestBodiesReadIntoOneBuffer: a caller that passes the same buffer for
+// every page gets each body right, read into that buffer.
+func TestBodiesReadIntoOneBuffer(t *testing.T) {
+	c := cache.OpenPages(t.TempDir(), "", "site")
+	defer c.Close()
+	long := page.Body{H1: []byte("<h1>Long</h1>"), Rest: []byte(strings.Repeat("<p>long</p>", 100))}
+	short := page.Body{H1: []byte("<h1>S</h1>"), Rest: []byte("<p>s</p>")}
+	kl, ks := cache.PageKey("", "l.md", "l/", []byte("l")), cache.PageKey("", "s.md", "s/", []byte("s"))
+	c.Put(kl, full(), &long)
+	c.Put(ks, full(), &short)
+	var buf []byte
+	for i, k := range []cache.Key{kl, ks, kl} {
+		want := map[cache.Key]page.Body{kl: long, ks: short}[k]
+		got, ok := c.Body(k, &buf)
+		if !ok || !reflect.DeepEqual(got, want) {
+			t.Fatalf("read %d: %q, %v; want %q", i, got, ok, want)
+		}
+		if &got.H1[:1][0] != &buf[0] {
+			t.Errorf("read %d: the body is not in the buffer passed", i)
+		}
+	}
 }
 
 // TestForgottenBodiesAreNotSaved: bodies put by a build that forgets them
@@ -203,7 +226,7 @@ func TestForgottenBodiesAreNotSaved(t *testing.T) {
 	if _, ok := c.Get(k); !ok {
 		t.Fatal("the entry was not kept")
 	}
-	if b, ok := c.Body(k); ok {
+	if b, ok := c.Body(k, nil); ok {
 		t.Errorf("a forgotten body was kept: %q", b.Rest)
 	}
 }
@@ -236,7 +259,7 @@ func TestPagesMemoryDoesNotGrow(t *testing.T) {
 		if e, ok := c.Get(key(i)); !ok || e.Page.Sections[0].Text != entry(i).Page.Sections[0].Text {
 			t.Fatalf("page %d was not kept", i)
 		}
-		if _, ok := c.Body(key(i)); !ok {
+		if _, ok := c.Body(key(i), nil); !ok {
 			t.Fatalf("the body of page %d was not kept", i)
 		}
 	}
@@ -279,7 +302,7 @@ func TestKilledBuildKeepsThePageCache(t *testing.T) {
 		if _, ok := next.Get(k1); !ok {
 			t.Errorf("%s: the last build's page is gone", end)
 		}
-		if b, ok := next.Body(k1); !ok || string(b.Rest) != "<p>a</p>" {
+		if b, ok := next.Body(k1, nil); !ok || string(b.Rest) != "<p>a</p>" {
 			t.Errorf("%s: the last build's body is gone", end)
 		}
 		if _, ok := next.Get(k2); ok {
