@@ -63,9 +63,7 @@ func NewSession(cfg Config) (*Session, error) {
 		s.src.Close()
 		return nil, err
 	}
-	// No persistent block store: a preview highlights only the pages
-	// that are read, and a store would keep every block of the session.
-	s.hl = highlight.New(nil)
+	s.hl = highlight.NewPreview()
 	return s, nil
 }
 

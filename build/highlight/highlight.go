@@ -12,7 +12,6 @@ import (
 	"html"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/alecthomas/chroma/v2"
@@ -53,20 +52,21 @@ const MaxLexTime = 2 * time.Second
 // bound of MaxLexTime, and the blocks already being lexed by then.
 const MaxLateBlocks = 8
 
-// MemBudget bounds the bytes of highlighted HTML a Highlighter keeps in
-// memory; past it, the blocks used least recently are forgotten (and
-// highlighted again, or taken from the store, if they come back). A
-// preview server highlights every new block of every save, so without a
-// bound its memory grows with the length of the writing session.
+// MemBudget bounds the bytes of highlighted HTML a preview server's
+// Highlighter keeps in memory; past it, the blocks used least recently
+// are forgotten, and highlighted again if they come back. A preview
+// server highlights every new block of every save, so without a bound its
+// memory grows with the length of the writing session.
 const MemBudget = 64 << 20
 
-// StoredShare is the part of MemBudget a Highlighter with a store keeps:
-// the store serves a repeated block from its file (the blocks of this
-// build too), so memory need only spare the most frequent repeats that
-// read. A build of 10,000 pages with no repeats otherwise holds all of
-// its 64 MiB to the end, and every one of those bytes costs a page fault
-// and the collector's time.
-const StoredShare = 16
+// BuildBudget is the same bound for the Highlighter of one build. A
+// build's repeats are mostly a few blocks used on many pages, which stay
+// among the most recent (a tree whose 32,000 blocks draw on 200 lexes 167
+// of them with either budget), and the store, when there is one, serves
+// the others from its file, this build's blocks too. With MemBudget a
+// build of 10,000 pages without repeats held 64 MiB to its end, and here
+// every byte of peak memory costs a page fault and the collector's time.
+const BuildBudget = 4 << 20
 
 // keyOf returns the key of a block of code in lang, in memory and in the
 // persistent store (whose file name carries the rest of what a block's
@@ -113,9 +113,9 @@ type entry struct {
 // one per build, or one for the life of a preview server so unchanged
 // blocks are never highlighted twice.
 type Highlighter struct {
-	prefix string                       // of the CSS classes
-	store  atomic.Pointer[cache.Blocks] // nil for none
-	bufs   sync.Pool                    // of *[]byte, for the HTML of a block as it is written
+	prefix string        // of the CSS classes
+	store  *cache.Blocks // nil for none
+	bufs   sync.Pool     // of *[]byte, for the HTML of a block as it is written
 
 	registry *chroma.LexerRegistry // chroma's lexers, in a faster loop
 
@@ -124,7 +124,7 @@ type Highlighter struct {
 	blocks  map[cache.Key]*entry
 	recent  *list.List // of *entry with their HTML, most recently used first
 	memUsed int        // bytes of HTML of the entries in recent
-	budget  int        // MemBudget, a StoredShare of it with a store; smaller in tests
+	budget  int        // BuildBudget or MemBudget; smaller in tests
 	stats   Stats
 	lexTime time.Duration // MaxLexTime; shorter in tests
 	late    int           // blocks that ran out of lexing time
@@ -145,33 +145,35 @@ func (h *Highlighter) Stats() Stats {
 	return h.stats
 }
 
-// New returns a Highlighter that reads and fills store, which may be nil;
-// open it with Settings.
+// New returns the Highlighter of one build, which reads and fills store,
+// which may be nil (open it with Settings), and keeps BuildBudget of HTML
+// in memory.
 func New(store *cache.Blocks) *Highlighter {
 	return newWith(store, defaultFormatting)
 }
 
-func newWith(store *cache.Blocks, f formatting) *Highlighter {
-	h := &Highlighter{
-		prefix:   f.Prefix,
-		registry: lexer.NewRegistry(),
-		lexers:   map[string]chroma.Lexer{},
-		blocks:   map[cache.Key]*entry{},
-		recent:   list.New(),
-		budget:   MemBudget,
-		lexTime:  MaxLexTime,
-	}
-	if store != nil {
-		h.store.Store(store)
-	}
+// NewPreview returns the Highlighter of a preview server: it lives for
+// the server's life, so that an unchanged block is never highlighted
+// twice, and keeps up to MemBudget in memory rather than in a store, which
+// would keep every block of the session.
+func NewPreview() *Highlighter {
+	h := New(nil)
+	h.budget = MemBudget
 	return h
 }
 
-// Detach stops using the store: later blocks are neither looked up in it
-// nor added to it, so that a long-running preview server does not keep
-// every block of its session in the store's memory. The blocks in memory
-// stay, within MemBudget.
-func (h *Highlighter) Detach() { h.store.Store(nil) }
+func newWith(store *cache.Blocks, f formatting) *Highlighter {
+	return &Highlighter{
+		prefix:   f.Prefix,
+		registry: lexer.NewRegistry(),
+		store:    store,
+		lexers:   map[string]chroma.Lexer{},
+		blocks:   map[cache.Key]*entry{},
+		recent:   list.New(),
+		budget:   BuildBudget,
+		lexTime:  MaxLexTime,
+	}
+}
 
 // MemUsed returns the bytes of highlighted HTML kept in memory.
 func (h *Highlighter) MemUsed() int {
@@ -197,7 +199,7 @@ func (h *Highlighter) HighlightContext(ctx context.Context, lang string, code []
 		return html.EscapeString(string(code)), lexer != nil
 	}
 	k := keyOf(lang, code)
-	store := h.store.Load()
+	store := h.store
 	h.mu.Lock()
 	e, ok := h.blocks[k]
 	if !ok {
@@ -248,11 +250,7 @@ func (h *Highlighter) keep(e *entry) {
 	}
 	e.elem = h.recent.PushFront(e)
 	h.memUsed += len(e.html)
-	budget := h.budget
-	if h.store.Load() != nil {
-		budget /= StoredShare
-	}
-	for h.memUsed > budget && h.recent.Len() > 0 {
+	for h.memUsed > h.budget && h.recent.Len() > 0 {
 		old := h.recent.Remove(h.recent.Back()).(*entry)
 		old.elem = nil
 		h.memUsed -= len(old.html)
