@@ -70,7 +70,8 @@ func (s *spill) render(ctx context.Context, path string, in markdown.Input) (mar
 	if err != nil {
 		return out, err
 	}
-	body := splitH1(out.HTML)
+	html := out.HTML
+	body := splitH1(html) // both parts of html, in order
 	out.HTML = nil
 	if s.pages != nil {
 		s.mu.Lock()
@@ -78,11 +79,10 @@ func (s *spill) render(ctx context.Context, path string, in markdown.Input) (mar
 		s.mu.Unlock()
 		return out, nil
 	}
-	sp := span{h1: len(body.H1), n: len(body.H1) + len(body.Rest)}
+	sp := span{h1: len(body.H1), n: len(html)}
 	sp.off = s.end.Add(int64(sp.n)) - int64(sp.n)
-	_, err1 := s.f.WriteAt(body.H1, sp.off)
-	_, err2 := s.f.WriteAt(body.Rest, sp.off+int64(sp.h1))
-	sp.failed = err1 != nil || err2 != nil // rendered again from the source (a full disk)
+	_, err = s.f.WriteAt(html, sp.off)
+	sp.failed = err != nil // rendered again from the source (a full disk)
 	s.mu.Lock()
 	s.at[path] = sp
 	s.mu.Unlock()
