@@ -211,7 +211,12 @@ type TOCItem struct {
 	Level    int
 	Text     string
 	ID       string
-	Children []page.Heading
+	Children []TOCItem // the H3 headings under an H2
+
+	// Link is the link to the heading rendered by the theme's toc-link
+	// template, "" if it has none. Pages that follow one template share
+	// their headings, so each link is rendered once for all of them.
+	Link template.HTML
 }
 
 // contents nests the H3 headings of a table of contents under their H2.
@@ -219,7 +224,7 @@ func contents(hs []page.Heading) []TOCItem {
 	var out []TOCItem
 	for _, h := range hs {
 		if h.Level > 2 && len(out) > 0 {
-			out[len(out)-1].Children = append(out[len(out)-1].Children, h)
+			out[len(out)-1].Children = append(out[len(out)-1].Children, TOCItem{Level: h.Level, Text: h.Text, ID: h.ID})
 			continue
 		}
 		out = append(out, TOCItem{Level: h.Level, Text: h.Text, ID: h.ID})

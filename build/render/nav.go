@@ -23,14 +23,17 @@ const (
 
 // NavGroup is one group of the navigation.
 type NavGroup struct {
-	Title   string
-	Slug    string
-	Href    string // the group page
-	Count   int
-	Items   []NavItem
-	Before  int  // entries of the group not listed before Items
-	After   int  // entries not listed after Items
-	Current bool // the current page is in this group
+	Title string
+	Slug  string
+	Href  string // the group page
+	Count int
+	Items []NavItem
+	// ItemsHTML is the HTML of Items, each on a line of its own, for the
+	// nav-group template to insert in one action rather than one a link.
+	ItemsHTML template.HTML
+	Before    int  // entries of the group not listed before Items
+	After     int  // entries not listed after Items
+	Current   bool // the current page is in this group
 
 	// Folders are the group's folders, for the group of pages without a
 	// severity when the theme has a nav-folder template; Items is empty
@@ -62,6 +65,7 @@ type NavItem struct {
 const (
 	navGroupTemplate = "nav-group"
 	navItemTemplate  = "nav-item"
+	tocLinkTemplate  = "toc-link"
 )
 
 // navCache holds the parts of the navigation that are the same on many
@@ -78,6 +82,33 @@ type navCache struct {
 	items   memo[itemKey, NavItem]
 	folders memo[folderKey, NavFolder]
 	site    memo[string, SiteData] // by root href
+	toc     memo[tocKey, template.HTML]
+}
+
+// tocKey is what a link of the table of contents shows: its rendering is
+// the same on every page, as it links within the page.
+type tocKey struct{ id, text string }
+
+// linkContents sets the Link of the entries of a table of contents and of
+// the entries under them.
+func (r *Renderer) linkContents(items []TOCItem) error {
+	if r.tmpl.Lookup(tocLinkTemplate) == nil {
+		return nil
+	}
+	for i := range items {
+		it := &items[i]
+		link, err := r.navCache.toc.get(tocKey{it.ID, it.Text}, func() (template.HTML, error) {
+			return r.execPart(tocLinkTemplate, *it)
+		})
+		if err != nil {
+			return err
+		}
+		it.Link = link
+		if err := r.linkContents(it.Children); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 type navKey struct {
@@ -149,13 +180,17 @@ func (r *Renderer) buildNavGroup(g page.Group, from string, cur *page.Page) (Nav
 	}
 	ng.Before, ng.After = lo, len(pages)-hi
 	ng.Items = make([]NavItem, 0, hi-lo)
+	var items strings.Builder
 	for _, p := range pages[lo:hi] {
 		it, err := r.navItem(p, from, p == cur)
 		if err != nil {
 			return NavGroup{}, err
 		}
 		ng.Items = append(ng.Items, it)
+		items.WriteByte('\n')
+		items.WriteString(string(it.HTML))
 	}
+	ng.ItemsHTML = template.HTML(items.String()) // each item escaped by its template
 	var err error
 	ng.HTML, err = r.execPart(navGroupTemplate, ng)
 	return ng, err

@@ -281,6 +281,9 @@ func (r *Renderer) Page(w io.Writer, p *page.Page, body page.Body) error {
 	d.Nav = nav
 	d.TOC = toc(p.Headings)
 	d.Contents = contents(d.TOC)
+	if err := r.linkContents(d.Contents); err != nil {
+		return err
+	}
 	if p.URL == "" {
 		for g := range page.NumGroups {
 			if g == page.Other || len(r.groups[g]) == 0 {
