@@ -25,6 +25,7 @@ type spill struct {
 	f     *os.File           // where they go without a page cache
 	md    *markdown.Renderer // highlights
 	end   atomic.Int64       // bytes written to f
+	bufs  sync.Pool          // of *[]byte: without a page cache, a body's HTML until it is in f
 
 	mu      sync.Mutex
 	at      map[string]span       // page path → where its body is in f
@@ -66,19 +67,37 @@ func (s *spill) close() {
 // what parsing found. With a page cache, the body waits for the page's
 // entry (stored).
 func (s *spill) render(ctx context.Context, path string, in markdown.Input) (markdown.Output, error) {
+	if s.pages == nil {
+		return s.renderToFile(ctx, path, in)
+	}
 	out, err := s.md.RenderContext(ctx, in)
 	if err != nil {
 		return out, err
 	}
+	body := splitH1(out.HTML)
+	out.HTML = nil
+	s.mu.Lock()
+	s.pending[path] = &body
+	s.mu.Unlock()
+	return out, nil
+}
+
+// renderToFile is render without a page cache: the body goes to the spill
+// file at once, from a buffer the next page is rendered into.
+func (s *spill) renderToFile(ctx context.Context, path string, in markdown.Input) (markdown.Output, error) {
+	buf, _ := s.bufs.Get().(*[]byte)
+	if buf == nil {
+		buf = new([]byte)
+	}
+	defer s.bufs.Put(buf)
+	out, err := s.md.RenderInto(ctx, in, *buf)
+	if err != nil {
+		return out, err
+	}
 	html := out.HTML
+	*buf = html
 	body := splitH1(html) // both parts of html, in order
 	out.HTML = nil
-	if s.pages != nil {
-		s.mu.Lock()
-		s.pending[path] = &body
-		s.mu.Unlock()
-		return out, nil
-	}
 	sp := span{h1: len(body.H1), n: len(html)}
 	sp.off = s.end.Add(int64(sp.n)) - int64(sp.n)
 	_, err = s.f.WriteAt(html, sp.off)

@@ -128,23 +128,32 @@ func (r *Renderer) RenderContext(ctx context.Context, in Input) (Output, error) 
 	return out, err
 }
 
+// RenderInto is RenderContext with the HTML written into dst's storage
+// when it has room, for a caller that writes the HTML out at once and
+// renders the next page into the same buffer.
+func (r *Renderer) RenderInto(ctx context.Context, in Input, dst []byte) (Output, error) {
+	out, _, err := r.run(ctx, in, true, dst)
+	return out, err
+}
+
 // Parse is RenderContext without the HTML: what the checks and the
 // navigation need of a page (its title, headings, links, sections, code
 // blocks and problems), for a build that renders the page's HTML when it
 // writes it rather than keeping it. Output.HTML is nil.
 func (r *Renderer) Parse(ctx context.Context, in Input) (Output, error) {
-	out, _, err := r.run(ctx, in, false)
+	out, _, err := r.run(ctx, in, false, nil)
 	return out, err
 }
 
 // render is RenderContext, also returning what the collector kept of the
 // page.
 func (r *Renderer) render(ctx context.Context, in Input) (Output, *state, error) {
-	return r.run(ctx, in, true)
+	return r.run(ctx, in, true, nil)
 }
 
-// run parses in.Body and, when html is set, renders it.
-func (r *Renderer) run(ctx context.Context, in Input, html bool) (Output, *state, error) {
+// run parses in.Body and, when html is set, renders it, into dst's
+// storage when it has room.
+func (r *Renderer) run(ctx context.Context, in Input, html bool, dst []byte) (Output, *state, error) {
 	st := &state{in: in, lines: lineStarts(in.Body), ids: map[string]bool{}}
 	st.slugs.GitLab = in.GitLabIDs
 	pc := parser.NewContext()
@@ -188,9 +197,12 @@ func (r *Renderer) run(ctx context.Context, in Input, html bool) (Output, *state
 		// what was written rather than lose the page.
 		buf.WriteString("<p>render error</p>")
 	}
-	// A copy of its exact size, never nil: the buffer goes back to the
-	// pool, and has room to spare.
-	out.HTML = append(make([]byte, 0, buf.Len()), buf.Bytes()...)
+	// A copy, never nil, of its exact size unless dst has room: the
+	// buffer goes back to the pool, and has room to spare.
+	if cap(dst) < buf.Len() {
+		dst = make([]byte, 0, buf.Len())
+	}
+	out.HTML = append(dst[:0], buf.Bytes()...)
 	return out, st, nil
 }
 

@@ -1,6 +1,7 @@
 package markdown_test
 
 import (
+	"context"
 	"fmt"
 	"strings"
 	"testing"
@@ -158,5 +159,35 @@ func TestNoInlineStyles(t *testing.T) {
 	}
 	if !strings.Contains(html, `align="right"`) || !strings.Contains(html, "<del>old</del>") {
 		t.Errorf("GFM table alignment or strikethrough missing: %s", html)
+	}
+}
+
+// TestRenderInto: pages rendered one after another into one buffer each
+// come out as RenderContext renders them, in the buffer once it has room.
+func TestRenderInto(t *testing.T) {
+	r := markdown.New(nil)
+	pages := []string{
+		"# Long\n\n" + strings.Repeat("Check the pool, then the [replicas](#long).\n\n", 40),
+		"# Short\n\nOne line.\n",
+		"# Long again\n\n" + strings.Repeat("Check the *pool*.\n\n", 30),
+	}
+	var buf []byte
+	for i, src := range pages {
+		in := markdown.Input{Path: "p.md", Body: []byte(src), BodyLine: 1}
+		want, err := r.RenderContext(context.Background(), in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := r.RenderInto(context.Background(), in, buf)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if string(got.HTML) != string(want.HTML) {
+			t.Errorf("page %d: RenderInto wrote\n%s\nwant\n%s", i, got.HTML, want.HTML)
+		}
+		if cap(buf) >= len(want.HTML) && &got.HTML[0] != &buf[:1][0] {
+			t.Errorf("page %d: not rendered into the buffer, which had room", i)
+		}
+		buf = got.HTML
 	}
 }
