@@ -45,9 +45,12 @@ func (p *parser) bodies(hl markdown.Highlighter, strict bool) *bodies {
 
 // render returns the HTML of pg's Markdown: as the parse stage rendered
 // it, else from the source the parser kept, else read again. A body the
-// parse stage rendered is read into *buf when buf is not nil (see
-// cache.Pages.Body).
+// parse stage rendered is read into *buf, or new storage when buf is nil
+// (see cache.Pages.Body).
 func (b *bodies) render(ctx context.Context, pg *page.Page, buf *[]byte) (page.Body, error) {
+	if buf == nil {
+		buf = new([]byte)
+	}
 	if b.spill != nil {
 		if body, ok, err := b.spill.body(pg.Path, buf); ok || err != nil {
 			return body, err

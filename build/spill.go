@@ -124,7 +124,7 @@ func (s *spill) stored(path string, k cache.Key) *page.Body {
 }
 
 // body returns the body kept for the page at path, if there is one, read
-// into *buf when buf is not nil (see cache.Pages.Body).
+// into *buf, grown as it needs (see cache.Pages.Body).
 func (s *spill) body(path string, buf *[]byte) (page.Body, bool, error) {
 	s.mu.Lock()
 	k, inCache := s.keys[path]
@@ -137,11 +137,8 @@ func (s *spill) body(path string, buf *[]byte) (page.Body, bool, error) {
 	if !ok || sp.failed {
 		return page.Body{}, false, nil
 	}
-	data := make([]byte, sp.n)
-	if buf != nil {
-		*buf = slices.Grow((*buf)[:0], sp.n)[:sp.n]
-		data = *buf
-	}
+	*buf = slices.Grow((*buf)[:0], sp.n)[:sp.n]
+	data := *buf
 	if _, err := s.f.ReadAt(data, sp.off); err != nil {
 		return page.Body{}, false, fmt.Errorf("spill file: %w", err)
 	}

@@ -4,8 +4,6 @@ import (
 	"bytes"
 	"html"
 	"io/fs"
-	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
@@ -143,18 +141,7 @@ func TestNavTheme(t *testing.T) {
 			if tt.parts == parts && tt.from != "" {
 				t.Fatalf("the edit of parts.html for %q found nothing to change", tt.from)
 			}
-			dir := t.TempDir()
-			if err := os.Mkdir(filepath.Join(dir, "templates"), 0o755); err != nil {
-				t.Fatal(err)
-			}
-			if err := os.WriteFile(filepath.Join(dir, "templates", "parts.html"), []byte(tt.parts), 0o644); err != nil {
-				t.Fatal(err)
-			}
-			fsys, err := theme.Open(dir)
-			if err != nil {
-				t.Fatal(err)
-			}
-			navs := renderNavs(t, New(testTheme(t, fsys), site), pages)
+			navs := renderNavs(t, New(themeWithParts(t, tt.parts), site), pages)
 			for i, nav := range navs {
 				want := defaultNav[i]
 				if tt.from != "" {

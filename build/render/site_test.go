@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"fmt"
 	"io/fs"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -11,6 +13,7 @@ import (
 
 	"github.com/arcaapi/runbooks/build/link"
 	"github.com/arcaapi/runbooks/build/page"
+	"github.com/arcaapi/runbooks/theme"
 )
 
 // testBody is the body every test page is rendered with.
@@ -43,6 +46,24 @@ func testPages(n int) []*page.Page {
 		pages = append(pages, &page.Page{Path: path, URL: page.URLOf(path), Meta: m, Headings: hs})
 	}
 	return pages
+}
+
+// themeWithParts loads the default theme with its templates/parts.html
+// replaced by parts, as a user's theme folder replaces it.
+func themeWithParts(t *testing.T, parts string) *Theme {
+	t.Helper()
+	dir := t.TempDir()
+	if err := os.Mkdir(filepath.Join(dir, "templates"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "templates", "parts.html"), []byte(parts), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	fsys, err := theme.Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return testTheme(t, fsys)
 }
 
 // testTheme loads the theme in fsys.

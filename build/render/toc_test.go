@@ -3,8 +3,6 @@ package render
 import (
 	"bytes"
 	"io/fs"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -67,18 +65,7 @@ func TestTOCTheme(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			dir := t.TempDir()
-			if err := os.Mkdir(filepath.Join(dir, "templates"), 0o755); err != nil {
-				t.Fatal(err)
-			}
-			if err := os.WriteFile(filepath.Join(dir, "templates", "parts.html"), []byte(tt.parts), 0o644); err != nil {
-				t.Fatal(err)
-			}
-			fsys, err := theme.Open(dir)
-			if err != nil {
-				t.Fatal(err)
-			}
-			r := New(testTheme(t, fsys), site)
+			r := New(themeWithParts(t, tt.parts), site)
 			for _, p := range pages[1:] {
 				var buf bytes.Buffer
 				if err := r.Page(&buf, p, testBody); err != nil {
